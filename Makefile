@@ -1,0 +1,25 @@
+# ferrolite: every build, test and benchmark entry point.
+#
+#   make            build everything (engine, wasm, C library + header, Go)
+#   make wasm       rebuild the engine wasm committed in go/internal/wasmhost
+#   make test       all tests (what .ci/run calls through `make ci`)
+#
+# The wasm32 target is built with rustup's wasm32-unknown-unknown std when it
+# is installed (or installable), else with Debian's rustc-web/rust-web-src and
+# lld-19 through -Z build-std (see docs/building.md).
+
+SHELL := /bin/bash
+ROOT := $(abspath .)
+WASM_OUT := go/internal/wasmhost/ferrolite.wasm
+WASM_TARGET_DIR ?= $(ROOT)/target/wasm-build
+export CARGO_TERM_COLOR := never
+
+.PHONY: all wasm wasm-check engine bindings header header-check c-example go test ci deps
+
+all: wasm bindings header c-example go
+
+wasm:
+	@scripts/build-wasm.sh "$(WASM_TARGET_DIR)" "$(WASM_OUT)"
+
+wasm-check:
+	@scripts/check-wasm.sh "$(WASM_TARGET_DIR)" "$(WASM_OUT)"

@@ -23,3 +23,36 @@ wasm:
 
 wasm-check:
 	@scripts/check-wasm.sh "$(WASM_TARGET_DIR)" "$(WASM_OUT)"
+
+engine:
+	cargo build --release -p ferrolite-parser -p ferrolite-engine
+
+bindings:
+	cargo build --release -p ferrolite
+
+header:
+	@scripts/gen-header.sh
+
+header-check:
+	@scripts/check-header.sh
+
+c-example:
+	@scripts/c-example.sh
+
+go:
+	cd go && CGO_ENABLED=0 go build ./...
+
+deps:
+	@scripts/deps.sh
+
+# Everything a fresh machine needs to run, then every test.
+test: deps
+	cargo test --release -p ferrolite-parser -p ferrolite-engine
+	$(MAKE) wasm-check
+	$(MAKE) header-check
+	cargo test --release -p ferrolite
+	$(MAKE) c-example
+	scripts/go-test.sh
+	scripts/interop-test.sh
+
+ci: test

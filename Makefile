@@ -14,7 +14,7 @@ WASM_OUT := go/internal/wasmhost/ferrolite.wasm
 WASM_TARGET_DIR ?= $(ROOT)/target/wasm-build
 export CARGO_TERM_COLOR := never
 
-.PHONY: all wasm wasm-check engine bindings header header-check c-example go test ci deps
+.PHONY: all wasm wasm-check engine bindings header header-check c-example go test ci deps slt
 
 all: wasm bindings header c-example go
 
@@ -54,5 +54,10 @@ test: deps
 	$(MAKE) c-example
 	scripts/go-test.sh
 	scripts/interop-test.sh
+	scripts/slt-quick.sh
+
+# The whole sqllogictest corpus in ../shared/sqllogictest (long).
+slt:
+	cargo run --release -p ferrolite-slt -- ../shared/sqllogictest
 
 ci: test

@@ -1,0 +1,8 @@
+module github.com/ferrolite/ferrolite/go
+
+go 1.25.0
+
+require (
+	github.com/tetratelabs/wazero v1.12.0
+	golang.org/x/sys v0.44.0
+)

@@ -3,4 +3,6 @@
 //! by the b-tree (index key comparison) and the VM.
 
 pub mod btree;
+pub mod pager;
 pub mod record;
+pub mod varint;

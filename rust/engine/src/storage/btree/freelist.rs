@@ -1,0 +1,111 @@
+//! The freelist (file format §1.5): trunk pages chained from header offset
+//! 32, each holding `[next trunk u32][leaf count u32][leaf pgno u32]...`;
+//! header offset 36 counts every freelist page (trunks and leaves).
+//!
+//! Invariants: allocation takes the last leaf of the first trunk, or the
+//! trunk itself when it has no leaves; a freed page becomes a leaf of the
+//! first trunk while it has room (usable/4 - 8 leaves, as SQLite limits
+//! it), else the new first trunk. Page numbers read from trunks are checked
+//! against the database size.
+
+use super::Btree;
+use crate::error::{Error, Result};
+use crate::storage::pager::header::{OFF_FREELIST_COUNT, OFF_FREELIST_TRUNK};
+use crate::storage::varint::{get_u32, put_u32};
+
+impl Btree {
+    /// Allocates a page (from the freelist or by growing the file). The
+    /// page is writable and zero-filled.
+    pub(crate) fn allocate_page(&mut self) -> Result<u32> {
+        let (trunk, count) = {
+            let p1 = self.pager.get(1)?;
+            let d = p1.borrow();
+            (get_u32(&d, OFF_FREELIST_TRUNK), get_u32(&d, OFF_FREELIST_COUNT))
+        };
+        if count == 0 || trunk == 0 {
+            return self.pager.append_page();
+        }
+        let db_size = self.pager.db_size();
+        if trunk < 2 || trunk > db_size {
+            return Err(Error::corrupt(format!("freelist trunk {trunk}")));
+        }
+        let usable = self.pager.usable_size() as usize;
+        let t = self.pager.write(trunk)?;
+        let pgno = {
+            let mut d = t.borrow_mut();
+            let n = get_u32(&d, 4) as usize;
+            if n > usable / 4 - 2 {
+                return Err(Error::corrupt(format!("freelist trunk {trunk} leaf count {n}")));
+            }
+            if n > 0 {
+                let leaf = get_u32(&d, 8 + 4 * (n - 1));
+                if leaf < 2 || leaf > db_size || leaf == self.pager.lock_page() {
+                    return Err(Error::corrupt(format!("freelist leaf {leaf}")));
+                }
+                put_u32(&mut d, 4, (n - 1) as u32);
+                leaf
+            } else {
+                let next = get_u32(&d, 0);
+                drop(d);
+                let p1 = self.pager.write(1)?;
+                put_u32(&mut p1.borrow_mut(), OFF_FREELIST_TRUNK, next);
+                trunk
+            }
+        };
+        {
+            let p1 = self.pager.write(1)?;
+            put_u32(&mut p1.borrow_mut(), OFF_FREELIST_COUNT, count - 1);
+        }
+        let p = self.pager.write(pgno)?;
+        p.borrow_mut().fill(0);
+        Ok(pgno)
+    }
+
+    /// Returns page `pgno` to the freelist.
+    pub(crate) fn free_page(&mut self, pgno: u32) -> Result<()> {
+        let db_size = self.pager.db_size();
+        if pgno < 2 || pgno > db_size {
+            return Err(Error::corrupt(format!("free of page {pgno}")));
+        }
+        let usable = self.pager.usable_size() as usize;
+        let (trunk, count) = {
+            let p1 = self.pager.get(1)?;
+            let d = p1.borrow();
+            (get_u32(&d, OFF_FREELIST_TRUNK), get_u32(&d, OFF_FREELIST_COUNT))
+        };
+        {
+            let p1 = self.pager.write(1)?;
+            put_u32(&mut p1.borrow_mut(), OFF_FREELIST_COUNT, count + 1);
+        }
+        if trunk != 0 {
+            if trunk > db_size {
+                return Err(Error::corrupt(format!("freelist trunk {trunk}")));
+            }
+            let n = {
+                let t = self.pager.get(trunk)?;
+                let d = t.borrow();
+                get_u32(&d, 4) as usize
+            };
+            if n > usable / 4 - 2 {
+                return Err(Error::corrupt(format!("freelist trunk {trunk} leaf count {n}")));
+            }
+            if n < usable / 4 - 8 {
+                let t = self.pager.write(trunk)?;
+                let mut d = t.borrow_mut();
+                put_u32(&mut d, 8 + 4 * n, pgno);
+                put_u32(&mut d, 4, (n + 1) as u32);
+                return Ok(());
+            }
+        }
+        let p = self.pager.write(pgno)?;
+        {
+            let mut d = p.borrow_mut();
+            d.fill(0);
+            put_u32(&mut d, 0, trunk);
+            put_u32(&mut d, 4, 0);
+        }
+        let p1 = self.pager.write(1)?;
+        put_u32(&mut p1.borrow_mut(), OFF_FREELIST_TRUNK, pgno);
+        Ok(())
+    }
+}

@@ -1,0 +1,262 @@
+//! integrity_check over given roots, with SQLite's wording for the
+//! problems it finds ("*** in database main ***" is the caller's prefix).
+//!
+//! Checks: every page is referenced once (trees, overflow chains,
+//! freelist), page headers and cell bounds, rowid order within and across
+//! pages of table trees, equal leaf depth, overflow chain lengths, the
+//! freelist count, and finally "Page N: never used" for orphans. Index key
+//! order is not checked here (it needs the index's KeyInfo).
+
+use super::page::{cell_offset, parse_cell_at, parse_header};
+use super::{Btree, TreeKind};
+use crate::error::Result;
+use crate::storage::pager::header::{OFF_FREELIST_COUNT, OFF_FREELIST_TRUNK};
+use crate::storage::varint::get_u32;
+
+struct Checker {
+    used: Vec<bool>,
+    errors: Vec<String>,
+    max: usize,
+    db_size: u32,
+    lock_page: u32,
+}
+
+impl Checker {
+    fn err(&mut self, msg: String) {
+        if self.errors.len() < self.max {
+            self.errors.push(msg);
+        }
+    }
+    fn full(&self) -> bool {
+        self.errors.len() >= self.max
+    }
+    /// Marks a page referenced; false (with a message) if invalid or seen.
+    fn mark(&mut self, pgno: u32, ctx: &str) -> bool {
+        if pgno == 0 || pgno > self.db_size || pgno == self.lock_page {
+            self.err(format!("{ctx}invalid page number {pgno}"));
+            return false;
+        }
+        if self.used[pgno as usize] {
+            self.err(format!("{ctx}2nd reference to page {pgno}"));
+            return false;
+        }
+        self.used[pgno as usize] = true;
+        true
+    }
+}
+
+pub(super) fn check(bt: &mut Btree, roots: &[(u32, TreeKind)], max_errors: usize) -> Result<Vec<String>> {
+    let db_size = bt.pager.db_size();
+    let mut ck = Checker {
+        used: vec![false; db_size as usize + 1],
+        errors: Vec::new(),
+        max: max_errors.max(1),
+        db_size,
+        lock_page: bt.pager.lock_page(),
+    };
+    if db_size == 0 {
+        return Ok(Vec::new());
+    }
+    check_freelist(bt, &mut ck)?;
+    for &(root, kind) in roots {
+        if ck.full() {
+            break;
+        }
+        if root == 0 {
+            continue;
+        }
+        if !ck.mark(root, "") {
+            continue;
+        }
+        let mut depth = None;
+        check_tree(bt, &mut ck, root, kind, 0, &mut depth, None, None)?;
+    }
+    for p in 1..=db_size {
+        if ck.full() {
+            break;
+        }
+        if !ck.used[p as usize] && p != ck.lock_page {
+            ck.err(format!("Page {p}: never used"));
+        }
+    }
+    Ok(ck.errors)
+}
+
+fn check_freelist(bt: &mut Btree, ck: &mut Checker) -> Result<()> {
+    let (mut trunk, expected) = {
+        let p = bt.pager.get(1)?;
+        let d = p.borrow();
+        (get_u32(&d, OFF_FREELIST_TRUNK), get_u32(&d, OFF_FREELIST_COUNT))
+    };
+    let usable = bt.pager.usable_size() as usize;
+    let mut count: u32 = 0;
+    let mut guard = 0;
+    while trunk != 0 && guard <= ck.db_size {
+        guard += 1;
+        if !ck.mark(trunk, "Freelist: ") {
+            break;
+        }
+        count += 1;
+        let p = bt.pager.get(trunk)?;
+        let d = p.borrow();
+        let n = get_u32(&d, 4) as usize;
+        if n > usable / 4 - 2 {
+            ck.err(format!("freelist leaf count too big on page {trunk}"));
+            break;
+        }
+        for i in 0..n {
+            let leaf = get_u32(&d, 8 + 4 * i);
+            if ck.mark(leaf, "Freelist: ") {
+                count += 1;
+            }
+        }
+        trunk = get_u32(&d, 0);
+    }
+    if count != expected {
+        ck.err(format!("Freelist: size is {count} but should be {expected}"));
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_tree(
+    bt: &mut Btree,
+    ck: &mut Checker,
+    pgno: u32,
+    kind: TreeKind,
+    depth: usize,
+    leaf_depth: &mut Option<usize>,
+    lower: Option<i64>,
+    upper: Option<i64>,
+) -> Result<()> {
+    if depth > super::MAX_DEPTH || ck.full() {
+        return Ok(());
+    }
+    let usable = bt.pager.usable_size() as usize;
+    let p = bt.pager.get(pgno)?;
+    let d = p.borrow().clone();
+    drop(p);
+    let h = match parse_header(&d, pgno, usable) {
+        Ok(h) => h,
+        Err(_) => {
+            ck.err(format!("On tree page {pgno} cell 0: invalid page header"));
+            return Ok(());
+        }
+    };
+    if h.intkey != (kind == TreeKind::Table) {
+        ck.err(format!("On tree page {pgno} cell 0: wrong page type for this tree"));
+        return Ok(());
+    }
+    // Space accounting: cells + freeblocks + fragments must tile the content area.
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(h.ncells);
+    let mut prev_key: Option<i64> = None;
+    let mut children = Vec::new();
+    for i in 0..h.ncells {
+        let off = match cell_offset(&d, &h, i) {
+            Ok(o) => o,
+            Err(_) => {
+                ck.err(format!("On tree page {pgno} cell {i}: Offset out of range"));
+                return Ok(());
+            }
+        };
+        let c = match parse_cell_at(&d, off, &h) {
+            Ok(c) => c,
+            Err(_) => {
+                ck.err(format!("On tree page {pgno} cell {i}: Extends off end of page"));
+                return Ok(());
+            }
+        };
+        spans.push((off, off + c.size));
+        if h.intkey {
+            if let Some(pk) = prev_key {
+                if (h.leaf && c.key <= pk) || (!h.leaf && c.key < pk) {
+                    ck.err(format!("On tree page {pgno} cell {i}: Rowid {} out of order", c.key));
+                }
+            }
+            if lower.is_some_and(|l| c.key <= l) || upper.is_some_and(|u| c.key > u) {
+                ck.err(format!("On tree page {pgno} cell {i}: Rowid {} out of order", c.key));
+            }
+            prev_key = Some(c.key);
+        }
+        if (c.local as u64) < c.payload_size {
+            let per = usable - 4;
+            let n = (c.payload_size as usize - c.local).div_ceil(per);
+            let mut ov = c.overflow;
+            for k in 0..n {
+                if !ck.mark(ov, &format!("On tree page {pgno} cell {i}: ")) {
+                    break;
+                }
+                let op = bt.pager.get(ov)?;
+                let next = get_u32(&op.borrow(), 0);
+                if k + 1 < n && next == 0 {
+                    ck.err(format!("On tree page {pgno} cell {i}: 1 of {n} pages missing from overflow list starting at {}", c.overflow));
+                    break;
+                }
+                if k + 1 == n && next != 0 {
+                    ck.err(format!("On tree page {pgno} cell {i}: Extends off end of page"));
+                }
+                ov = next;
+            }
+        }
+        if !h.leaf {
+            children.push((c.left_child, if h.intkey { Some(c.key) } else { None }));
+        }
+    }
+    // Freeblocks.
+    let mut pc = h.first_free;
+    let mut guard = 0;
+    let mut free_total = 0;
+    while pc != 0 && guard < usable / 4 {
+        guard += 1;
+        if pc + 4 > usable {
+            ck.err(format!("On tree page {pgno} cell 0: freeblock off end of page"));
+            break;
+        }
+        let size = u16::from_be_bytes([d[pc + 2], d[pc + 3]]) as usize;
+        spans.push((pc, pc + size));
+        free_total += size;
+        pc = u16::from_be_bytes([d[pc], d[pc + 1]]) as usize;
+    }
+    spans.sort_unstable();
+    let mut cover = h.content;
+    let mut frag = 0usize;
+    for &(a, b) in &spans {
+        if a < cover || b > usable {
+            ck.err(format!("Multiple uses for byte {} of page {pgno}", a.max(cover.min(a))));
+            break;
+        }
+        frag += a - cover;
+        cover = b;
+    }
+    if cover <= usable {
+        frag += usable - cover;
+    }
+    let _ = free_total;
+    if frag != h.frag && !ck.full() {
+        ck.err(format!("Fragmentation of {frag} bytes reported as {} on page {pgno}", h.frag));
+    }
+    if h.leaf {
+        match *leaf_depth {
+            None => *leaf_depth = Some(depth),
+            Some(ld) if ld != depth => ck.err(format!("On page {pgno} at right child: Child page depth differs")),
+            _ => {}
+        }
+        if h.ncells == 0 && depth > 0 {
+            ck.err(format!("On tree page {pgno}: empty non-root page"));
+        }
+        return Ok(());
+    }
+    children.push((h.right, None));
+    let mut lo = lower;
+    for (i, (child, key)) in children.into_iter().enumerate() {
+        if !ck.mark(child, &format!("On tree page {pgno} cell {i}: ")) {
+            continue;
+        }
+        let hi = if key.is_some() { key } else { upper };
+        check_tree(bt, ck, child, kind, depth + 1, leaf_depth, lo, hi)?;
+        if key.is_some() {
+            lo = key;
+        }
+    }
+    Ok(())
+}

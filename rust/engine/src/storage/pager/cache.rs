@@ -1,0 +1,116 @@
+//! The page cache: page images keyed by page number, with a dirty flag and
+//! a use tick for eviction.
+//!
+//! Invariants:
+//! - A dirty page is never evicted (there is no cache spill: the database
+//!   file is only written at commit, after the journal is sealed).
+//! - A page still referenced outside the cache (Rc count > 1) is not evicted.
+//! - Eviction removes the least recently used clean pages, in batches, when
+//!   the number of pages passes the limit.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// One cached page image (exactly page_size bytes).
+pub type PageRef = Rc<RefCell<Vec<u8>>>;
+
+struct Entry {
+    page: PageRef,
+    dirty: bool,
+    tick: u64,
+}
+
+pub struct PageCache {
+    map: HashMap<u32, Entry>,
+    limit: usize,
+    tick: u64,
+}
+
+impl PageCache {
+    pub fn new(limit: usize) -> PageCache {
+        PageCache { map: HashMap::new(), limit: limit.max(10), tick: 0 }
+    }
+
+    pub fn set_limit(&mut self, limit: usize) {
+        self.limit = limit.max(10);
+    }
+
+    #[inline]
+    pub fn get(&mut self, pgno: u32) -> Option<PageRef> {
+        self.tick += 1;
+        let t = self.tick;
+        self.map.get_mut(&pgno).map(|e| {
+            e.tick = t;
+            e.page.clone()
+        })
+    }
+
+    pub fn is_dirty(&self, pgno: u32) -> bool {
+        self.map.get(&pgno).is_some_and(|e| e.dirty)
+    }
+
+    pub fn set_dirty(&mut self, pgno: u32) {
+        if let Some(e) = self.map.get_mut(&pgno) {
+            e.dirty = true;
+        }
+    }
+
+    pub fn insert(&mut self, pgno: u32, page: PageRef, dirty: bool) {
+        if self.map.len() >= self.limit {
+            self.evict();
+        }
+        self.tick += 1;
+        self.map.insert(pgno, Entry { page, dirty, tick: self.tick });
+    }
+
+    pub fn remove(&mut self, pgno: u32) {
+        self.map.remove(&pgno);
+    }
+
+    /// Drops every page (clean or dirty).
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+
+    /// Drops every dirty page (rollback).
+    pub fn discard_dirty(&mut self) {
+        self.map.retain(|_, e| !e.dirty);
+    }
+
+    /// Drops every page numbered above `n`.
+    pub fn truncate(&mut self, n: u32) {
+        self.map.retain(|&p, _| p <= n);
+    }
+
+    /// Dirty page numbers in ascending order.
+    pub fn dirty_pages(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self.map.iter().filter(|(_, e)| e.dirty).map(|(&p, _)| p).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Marks every page clean (after commit wrote them).
+    pub fn mark_all_clean(&mut self) {
+        for e in self.map.values_mut() {
+            e.dirty = false;
+        }
+    }
+
+    fn evict(&mut self) {
+        let mut cands: Vec<(u64, u32)> = self
+            .map
+            .iter()
+            .filter(|(_, e)| !e.dirty && Rc::strong_count(&e.page) == 1)
+            .map(|(&p, e)| (e.tick, p))
+            .collect();
+        if cands.is_empty() {
+            return;
+        }
+        cands.sort_unstable();
+        let want = (self.map.len() - self.limit * 3 / 4).max(1);
+        for &(_, p) in cands.iter().take(want) {
+            self.map.remove(&p);
+        }
+    }
+}

@@ -1,0 +1,527 @@
+//! The pager: page-granular access to the database file, the page cache,
+//! transactions with SQLite's locking protocol, the rollback journal and
+//! in-memory savepoints.
+//!
+//! ```text
+//!            begin_read                 begin_write             commit
+//!   NONE ------------------> READ ---------------------> WRITE ----------.
+//!  (no lock)   SHARED lock,   (SHARED)  RESERVED lock      (RESERVED)      |
+//!     ^        hot-journal                                                  |
+//!     |        recovery, cache        first write of page P (P <= orig     |
+//!     |        check (change          size): append P's original image    |
+//!     |        counter)               to <db>-journal                      |
+//!     |                                                                    |
+//!     `---- journal sealed (sync, count, sync), PENDING -> EXCLUSIVE, -----'
+//!           dirty pages written, db synced, journal deleted, unlock.
+//!           rollback: drop dirty pages (the db file was not touched), unlock.
+//! ```
+//!
+//! Invariants:
+//! - The database file is written only in `commit`, after the journal holds
+//!   the original image of every page about to be overwritten and is synced.
+//! - A dirty page is never evicted, so `rollback` only drops dirty pages
+//!   (unless a commit failed midway: then the journal is played back).
+//! - The lock page (the page holding byte 0x40000000) is never written.
+//! - `db_size` is the size in pages as of the current transaction.
+//! - Savepoint level k keeps the image of each page as it was when level k
+//!   opened (recorded on the page's first write while k is the top level).
+
+pub mod cache;
+pub mod header;
+pub mod journal;
+
+use crate::error::{codes, Error, Result};
+use crate::vfs::lock::{LockLevel, LockState, PENDING_BYTE};
+use crate::vfs::{FileKind, OpenOptions, SyncKind, Vfs, VfsFile};
+use cache::{PageCache, PageRef};
+use journal::JournalWriter;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// Transaction state of the pager.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PagerState {
+    None,
+    Read,
+    Write,
+}
+
+struct Savepoint {
+    db_size: u32,
+    images: HashMap<u32, Vec<u8>>,
+}
+
+pub struct Pager {
+    vfs: Rc<dyn Vfs>,
+    journal_path: String,
+    file: Box<dyn VfsFile>,
+    lock: LockState,
+    read_only: bool,
+    page_size: u32,
+    reserved: u8,
+    db_size: u32,
+    orig_size: u32,
+    state: PagerState,
+    cache: PageCache,
+    cache_size: i64,
+    journal: Option<JournalWriter>,
+    journaled: HashSet<u32>,
+    savepoints: Vec<Savepoint>,
+    busy_timeout_ms: u32,
+    /// Bytes 24..40 of the header as last seen (change counter .. freelist).
+    file_vers: Option<[u8; 16]>,
+    /// The database file was written by a commit that did not finish.
+    db_dirty_on_disk: bool,
+    /// The file header allows no writes (write version > 1).
+    header_read_only: bool,
+}
+
+fn cache_pages(cache_size: i64, page_size: u32) -> usize {
+    if cache_size >= 0 {
+        cache_size as usize
+    } else {
+        ((cache_size.unsigned_abs() * 1024) / u64::from(page_size)) as usize
+    }
+}
+
+impl Pager {
+    /// Opens the database file (creating it when allowed) and validates its
+    /// header if it has one.
+    pub fn open(vfs: Rc<dyn Vfs>, path: &str, read_only: bool, create: bool, page_size: u32, cache_size: i64) -> Result<Pager> {
+        let opts = OpenOptions { read_only, create: create && !read_only, exclusive: false, kind: FileKind::MainDb };
+        let mut file = vfs.open(path, opts)?;
+        let page_size = if header::decode_page_size(if page_size == 65536 { 1 } else { page_size.min(65535) as u16 }).is_some() {
+            page_size
+        } else {
+            4096
+        };
+        let mut p = Pager {
+            vfs: vfs.clone(),
+            journal_path: format!("{path}-journal"),
+            file: {
+                let size = file.size()?;
+                if size > 0 {
+                    let mut h = [0u8; 100];
+                    file.read_at(&mut h, 0)?;
+                    header::validate(&h)?;
+                }
+                file
+            },
+            lock: LockState::new(),
+            read_only,
+            page_size,
+            reserved: 0,
+            db_size: 0,
+            orig_size: 0,
+            state: PagerState::None,
+            cache: PageCache::new(cache_pages(cache_size, page_size)),
+            cache_size,
+            journal: None,
+            journaled: HashSet::new(),
+            savepoints: Vec::new(),
+            busy_timeout_ms: 0,
+            file_vers: None,
+            db_dirty_on_disk: false,
+            header_read_only: false,
+        };
+        p.read_header()?;
+        Ok(p)
+    }
+
+    pub fn page_size(&self) -> u32 {
+        self.page_size
+    }
+
+    /// Usable bytes per page (page size less reserved bytes).
+    pub fn usable_size(&self) -> u32 {
+        self.page_size - u32::from(self.reserved)
+    }
+
+    pub fn db_size(&self) -> u32 {
+        self.db_size
+    }
+
+    pub fn state(&self) -> PagerState {
+        self.state
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The page holding the PENDING byte; never used for data.
+    pub fn lock_page(&self) -> u32 {
+        (PENDING_BYTE / u64::from(self.page_size)) as u32 + 1
+    }
+
+    pub fn set_busy_timeout(&mut self, ms: u32) {
+        self.busy_timeout_ms = ms;
+    }
+
+    pub fn set_cache_size(&mut self, cache_size: i64) {
+        self.cache_size = cache_size;
+        self.cache.set_limit(cache_pages(cache_size, self.page_size));
+    }
+
+    /// Reads and validates the header; sets page size and db size. Drops
+    /// the cache when the file changed since it was last read.
+    fn read_header(&mut self) -> Result<()> {
+        let size = self.file.size()?;
+        if size == 0 {
+            self.db_size = 0;
+            if self.file_vers.is_some() {
+                self.cache.clear();
+            }
+            self.file_vers = None;
+            return Ok(());
+        }
+        let mut h = [0u8; 100];
+        self.file.read_at(&mut h, 0)?;
+        let info = header::validate(&h)?;
+        let mut vers = [0u8; 16];
+        vers.copy_from_slice(&h[24..40]);
+        if self.file_vers != Some(vers) || info.page_size != self.page_size || info.reserved != self.reserved {
+            self.cache.clear();
+        }
+        self.file_vers = Some(vers);
+        self.page_size = info.page_size;
+        self.reserved = info.reserved;
+        self.header_read_only = info.write_version > 2;
+        self.cache.set_limit(cache_pages(self.cache_size, self.page_size));
+        self.db_size = match info.db_size {
+            Some(n) => n,
+            None => size.div_ceil(u64::from(self.page_size)).min(u64::from(u32::MAX)) as u32,
+        };
+        Ok(())
+    }
+
+    /// Takes lock `level`, retrying with sleeps until the busy timeout.
+    fn lock_busy(&mut self, level: LockLevel) -> Result<()> {
+        const DELAYS: [u32; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+        let mut waited: u32 = 0;
+        let mut i = 0;
+        loop {
+            if self.lock.lock(&mut *self.file, level)? {
+                return Ok(());
+            }
+            let mut d = DELAYS[i.min(DELAYS.len() - 1)];
+            i += 1;
+            if waited >= self.busy_timeout_ms {
+                return Err(Error::busy());
+            }
+            d = d.min(self.busy_timeout_ms - waited);
+            self.vfs.sleep(u64::from(d) * 1000);
+            waited += d;
+        }
+    }
+
+    /// Starts a read transaction (SHARED lock, hot-journal recovery, cache
+    /// validation).
+    pub fn begin_read(&mut self) -> Result<()> {
+        if self.state != PagerState::None {
+            return Ok(());
+        }
+        self.lock_busy(LockLevel::Shared)?;
+        let r = self.recover_if_hot().and_then(|_| self.read_header());
+        if let Err(e) = r {
+            let _ = self.lock.unlock(&mut *self.file, LockLevel::None);
+            return Err(e);
+        }
+        self.state = PagerState::Read;
+        Ok(())
+    }
+
+    /// True if `<db>-journal` is hot: present, non-empty, first byte not
+    /// zero and no connection holds RESERVED.
+    fn journal_is_hot(&mut self) -> Result<bool> {
+        if !self.vfs.exists(&self.journal_path)? {
+            return Ok(false);
+        }
+        if self.lock.check_reserved(&mut *self.file)? {
+            return Ok(false);
+        }
+        let opts = OpenOptions { read_only: true, create: false, exclusive: false, kind: FileKind::MainJournal };
+        let mut j = match self.vfs.open(&self.journal_path, opts) {
+            Ok(j) => j,
+            Err(_) => return Ok(false),
+        };
+        if j.size()? == 0 {
+            return Ok(false);
+        }
+        let mut b = [0u8; 1];
+        j.read_at(&mut b, 0)?;
+        Ok(b[0] != 0)
+    }
+
+    fn recover_if_hot(&mut self) -> Result<()> {
+        if !self.journal_is_hot()? {
+            return Ok(());
+        }
+        if self.read_only {
+            return Err(Error::new(codes::READONLY_ROLLBACK, "attempt to write a readonly database"));
+        }
+        // SHARED -> EXCLUSIVE (through PENDING); other readers must leave.
+        if let Err(e) = self.lock_busy(LockLevel::Exclusive) {
+            self.lock.unlock(&mut *self.file, LockLevel::Shared)?;
+            return Err(e);
+        }
+        let r = self.playback_journal();
+        self.cache.clear();
+        self.file_vers = None;
+        self.lock.unlock(&mut *self.file, LockLevel::Shared)?;
+        r
+    }
+
+    /// Plays back `<db>-journal` (caller holds EXCLUSIVE) and deletes it.
+    fn playback_journal(&mut self) -> Result<()> {
+        if !self.vfs.exists(&self.journal_path)? {
+            return Ok(());
+        }
+        let opts = OpenOptions { read_only: false, create: false, exclusive: false, kind: FileKind::MainJournal };
+        let mut j = self.vfs.open(&self.journal_path, opts)?;
+        journal::playback(&mut *j, &mut *self.file)?;
+        drop(j);
+        self.delete_journal()
+    }
+
+    fn delete_journal(&mut self) -> Result<()> {
+        self.journal = None;
+        match self.vfs.delete(&self.journal_path, false) {
+            Ok(()) => Ok(()),
+            Err(e) if e.code == codes::IOERR_DELETE_NOENT => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Upgrades to a write transaction (RESERVED lock).
+    pub fn begin_write(&mut self) -> Result<()> {
+        if self.state == PagerState::Write {
+            return Ok(());
+        }
+        if self.read_only || self.header_read_only {
+            return Err(Error::new(codes::READONLY, "attempt to write a readonly database"));
+        }
+        let started = self.state == PagerState::None;
+        self.begin_read()?;
+        if let Err(e) = self.lock_busy(LockLevel::Reserved) {
+            if started {
+                self.end_read()?;
+            }
+            return Err(e);
+        }
+        self.orig_size = self.db_size;
+        self.state = PagerState::Write;
+        self.journaled.clear();
+        self.db_dirty_on_disk = false;
+        Ok(())
+    }
+
+    fn end_read(&mut self) -> Result<()> {
+        self.savepoints.clear();
+        self.state = PagerState::None;
+        self.lock.unlock(&mut *self.file, LockLevel::None)
+    }
+
+    /// Reads page `pgno` (1-based) through the cache.
+    pub fn get(&mut self, pgno: u32) -> Result<PageRef> {
+        if let Some(p) = self.cache.get(pgno) {
+            return Ok(p);
+        }
+        if pgno == 0 || pgno > self.db_size {
+            return Err(Error::corrupt(format!("page {pgno} out of range (size {})", self.db_size)));
+        }
+        if self.state == PagerState::None {
+            return Err(Error::misuse("page read outside a transaction"));
+        }
+        let mut buf = vec![0u8; self.page_size as usize];
+        self.file.read_at(&mut buf, u64::from(pgno - 1) * u64::from(self.page_size))?;
+        let p = Rc::new(RefCell::new(buf));
+        self.cache.insert(pgno, p.clone(), false);
+        Ok(p)
+    }
+
+    /// Makes page `pgno` writable: journals its original image, records it
+    /// for the open savepoint, marks it dirty.
+    pub fn write(&mut self, pgno: u32) -> Result<PageRef> {
+        if self.state != PagerState::Write {
+            return Err(Error::misuse("page write outside a write transaction"));
+        }
+        let page = self.get(pgno)?;
+        if pgno <= self.orig_size && !self.journaled.contains(&pgno) {
+            if self.journal.is_none() {
+                self.open_journal()?;
+            }
+            if let Some(j) = self.journal.as_mut() {
+                j.append(pgno, &page.borrow())?;
+            }
+            self.journaled.insert(pgno);
+        }
+        if let Some(sp) = self.savepoints.last_mut() {
+            if pgno <= sp.db_size && !sp.images.contains_key(&pgno) {
+                sp.images.insert(pgno, page.borrow().clone());
+            }
+        }
+        self.cache.set_dirty(pgno);
+        Ok(page)
+    }
+
+    fn open_journal(&mut self) -> Result<()> {
+        self.journal = Some(JournalWriter::create(&*self.vfs, &self.journal_path, self.orig_size, self.page_size)?);
+        Ok(())
+    }
+
+    /// Appends a new zeroed page at the end of the file (skipping the lock
+    /// page) and returns its number; the page is dirty.
+    pub fn append_page(&mut self) -> Result<u32> {
+        if self.state != PagerState::Write {
+            return Err(Error::misuse("page allocation outside a write transaction"));
+        }
+        if self.db_size >= 0x7fff_fffe {
+            return Err(Error::new(codes::FULL, "database or disk is full"));
+        }
+        self.db_size += 1;
+        if self.db_size == self.lock_page() {
+            self.db_size += 1;
+        }
+        let pgno = self.db_size;
+        let p = Rc::new(RefCell::new(vec![0u8; self.page_size as usize]));
+        self.cache.insert(pgno, p, true);
+        Ok(pgno)
+    }
+
+    /// Commits the write transaction (see the module diagram) and releases
+    /// all locks. BUSY leaves the transaction open.
+    pub fn commit(&mut self) -> Result<()> {
+        match self.state {
+            PagerState::None => return Ok(()),
+            PagerState::Read => return self.end_read(),
+            PagerState::Write => {}
+        }
+        let dirty = self.cache.dirty_pages();
+        if !dirty.is_empty() {
+            if self.db_size > 0 {
+                let p1 = self.write(1)?;
+                header::stamp_commit(&mut p1.borrow_mut(), self.db_size);
+            }
+            if self.journal.is_none() {
+                self.open_journal()?;
+            }
+            if let Some(j) = self.journal.as_mut() {
+                j.seal()?;
+            }
+            self.lock_busy(LockLevel::Exclusive)?;
+            self.db_dirty_on_disk = true;
+            let ps = u64::from(self.page_size);
+            let lock_page = self.lock_page();
+            for pgno in self.cache.dirty_pages() {
+                if pgno > self.db_size || pgno == lock_page {
+                    continue;
+                }
+                if let Some(p) = self.cache.get(pgno) {
+                    self.file.write_at(&p.borrow(), u64::from(pgno - 1) * ps)?;
+                }
+            }
+            if self.file.size()? > u64::from(self.db_size) * ps {
+                self.file.truncate(u64::from(self.db_size) * ps)?;
+            }
+            self.file.sync(SyncKind::Full)?;
+            self.delete_journal()?;
+            self.db_dirty_on_disk = false;
+            self.cache.mark_all_clean();
+            if let Some(p1) = self.cache.get(1) {
+                let mut v = [0u8; 16];
+                v.copy_from_slice(&p1.borrow()[24..40]);
+                self.file_vers = Some(v);
+            }
+        } else if self.journal.is_some() {
+            self.delete_journal()?;
+        }
+        self.journaled.clear();
+        self.end_read()
+    }
+
+    /// Rolls back the transaction and releases all locks.
+    pub fn rollback(&mut self) -> Result<()> {
+        let mut result = Ok(());
+        if self.state == PagerState::Write {
+            self.cache.discard_dirty();
+            self.db_size = self.orig_size;
+            if self.db_dirty_on_disk {
+                // A commit wrote part of the database: restore from the journal.
+                self.journal = None;
+                result = self.lock_busy(LockLevel::Exclusive).and_then(|_| self.playback_journal());
+                self.cache.clear();
+                self.file_vers = None;
+                self.db_dirty_on_disk = false;
+            } else if self.journal.is_some() {
+                result = self.delete_journal();
+            }
+            self.journaled.clear();
+        }
+        if self.state != PagerState::None {
+            let r = self.end_read();
+            if result.is_ok() {
+                result = r;
+            }
+        }
+        result
+    }
+
+    /// Opens savepoint level `depth` (1-based).
+    pub fn savepoint(&mut self, depth: usize) -> Result<()> {
+        if depth == 0 {
+            return Err(Error::misuse("savepoint depth 0"));
+        }
+        if self.savepoints.len() >= depth {
+            self.release(depth)?;
+        }
+        while self.savepoints.len() < depth {
+            self.savepoints.push(Savepoint { db_size: self.db_size, images: HashMap::new() });
+        }
+        Ok(())
+    }
+
+    /// Keeps the changes of levels >= depth and closes them.
+    pub fn release(&mut self, depth: usize) -> Result<()> {
+        if depth == 0 || depth > self.savepoints.len() {
+            return Ok(());
+        }
+        let closed: Vec<Savepoint> = self.savepoints.drain(depth - 1..).collect();
+        if let Some(outer) = self.savepoints.last_mut() {
+            for sp in closed {
+                for (pgno, img) in sp.images {
+                    if pgno <= outer.db_size {
+                        outer.images.entry(pgno).or_insert(img);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Undoes every change made since level `depth` opened; the level stays open.
+    pub fn rollback_to(&mut self, depth: usize) -> Result<()> {
+        if depth == 0 || depth > self.savepoints.len() {
+            return Ok(());
+        }
+        while self.savepoints.len() >= depth {
+            let sp = match self.savepoints.pop() {
+                Some(sp) => sp,
+                None => break,
+            };
+            for (pgno, img) in sp.images {
+                match self.cache.get(pgno) {
+                    Some(p) => *p.borrow_mut() = img,
+                    None => {
+                        return Err(Error::new(codes::INTERNAL, format!("savepoint page {pgno} not cached")));
+                    }
+                }
+            }
+            self.db_size = sp.db_size;
+        }
+        self.cache.truncate(self.db_size);
+        self.savepoints.push(Savepoint { db_size: self.db_size, images: HashMap::new() });
+        Ok(())
+    }
+}

@@ -32,7 +32,7 @@ type Config struct {
 	Path          string             // file path or ":memory:"
 	Flags         ferrolite.OpenFlag // default OPEN_READWRITE|OPEN_CREATE
 	Pragmas       []string           // "name(value)" or "name=value", run as PRAGMA on connect
-	BusyTimeout   time.Duration      // default DefaultBusyTimeout
+	BusyTimeout   time.Duration      // 0: DefaultBusyTimeout; negative: fail at once with BUSY
 	TxLock        string             // "deferred" (default), "immediate" or "exclusive"
 	TimeFormat    string             // Go layout for time.Time parameters; default ferrolite.TimeFormat
 	StmtCacheSize int                // prepared statements kept per connection; default 16, -1 disables
@@ -42,6 +42,9 @@ func (c *Config) withDefaults() Config {
 	out := *c
 	if out.Flags == 0 {
 		out.Flags = ferrolite.OPEN_READWRITE | ferrolite.OPEN_CREATE
+	}
+	if out.BusyTimeout == 0 {
+		out.BusyTimeout = DefaultBusyTimeout
 	}
 	if out.TxLock == "" {
 		out.TxLock = "deferred"
@@ -126,6 +129,9 @@ func (cfg *Config) setOption(key, v string) error {
 				return fmt.Errorf("bad busy_timeout %q", value)
 			}
 			cfg.BusyTimeout = time.Duration(ms) * time.Millisecond
+			if ms == 0 {
+				cfg.BusyTimeout = -1 // explicitly none
+			}
 			return nil
 		}
 		if value == "" {

@@ -25,6 +25,7 @@ func TestParseDSN(t *testing.T) {
 		{"file:a.db?mode=rwc&_pragma=busy_timeout(250)&_pragma=foreign_keys(1)&_pragma=journal_mode=WAL&_timefmt=2006-01-02&_stmt_cache=0",
 			Config{Path: "a.db", Flags: rwc, BusyTimeout: 250 * time.Millisecond,
 				Pragmas: []string{"foreign_keys(1)", "journal_mode(WAL)"}, TimeFormat: "2006-01-02", StmtCacheSize: -1}},
+		{"b.db?_pragma=busy_timeout(0)", Config{Path: "b.db", Flags: rwc, BusyTimeout: -1}},
 		{"file:a.db?_txlock=EXCLUSIVE&_pragma=cache_size(-2000)", Config{Path: "a.db", Flags: rwc, BusyTimeout: 5 * time.Second,
 			TxLock: "exclusive", Pragmas: []string{"cache_size(-2000)"}}},
 	}

@@ -184,8 +184,17 @@ func (c *Conn) callRaw(ctx context.Context, fn int, a0, a1, a2 uint64) (uint32, 
 	err := f.CallWithStack(&c.cc, c.stack[:])
 	c.cc.Context = nil
 	if err != nil {
-		c.err = &Error{Code: codeInternal, ExtendedCode: codeInternal, Broken: true,
-			Msg: "ferrolite: engine trapped in " + exportNames[fn] + ": " + err.Error()}
+		msg := "ferrolite: engine trapped in " + exportNames[fn] + ": " + err.Error()
+		// The engine's panic hook leaves INTERNAL and the panic message in
+		// the state block before the trap; prefer that message.
+		if c.state != 0 {
+			if rc, e := c.mem.i32(c.state + stRC); e == nil && rc == codeInternal {
+				if m := c.lastError(rc).(*Error).Msg; m != "" {
+					msg = m + " (in " + exportNames[fn] + "; the connection is unusable)"
+				}
+			}
+		}
+		c.err = &Error{Code: codeInternal, ExtendedCode: codeInternal, Broken: true, Msg: msg}
 		c.files.CloseAll()
 		return 0, c.err
 	}

@@ -320,6 +320,7 @@ pub enum FrameExclude {
 
 /// `OVER name` or `OVER (spec)`
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Over {
     Window(String),
     Spec(WindowSpec),

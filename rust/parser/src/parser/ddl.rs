@@ -1,0 +1,805 @@
+//! Schema statements: CREATE TABLE/INDEX/VIEW/TRIGGER/VIRTUAL TABLE, DROP,
+//! ALTER TABLE, and the pieces they share (type names, column and table
+//! constraints, foreign-key clauses).
+//!
+//! SQLite specifics kept here:
+//! - A type name is the source text of `ids+ [( signed [, signed] )]`,
+//!   dequoted, with a trailing `GENERATED ALWAYS` removed (sqlite3AddColumn's
+//!   rule, because GENERATED and ALWAYS are fallback identifiers that the
+//!   type name would otherwise swallow).
+//! - `DEFAULT ident` is a string literal, or 1/0 for unquoted TRUE/FALSE.
+//! - Table options: `WITHOUT ROWID` and `STRICT`, comma separated; any other
+//!   word is "unknown table option: X".
+//! - Table constraints may be separated by commas or not (`tconscomma`).
+//! - In a trigger body, INSERT/UPDATE/DELETE targets may not be qualified
+//!   and UPDATE/DELETE take no INDEXED BY (SQLite's own messages).
+
+use super::{PResult, Parser};
+use crate::ast::*;
+use crate::keywords::Kw;
+use crate::lexer::TokenKind as T;
+use crate::literal::{blob_value, integer_value, real_value, IntValue};
+
+/// sqlite3Dequote on a whole type-name text: if it starts with a quote,
+/// take the text up to the matching close quote.
+fn dequote_type(text: &str) -> String {
+    let b = text.as_bytes();
+    let q = match b.first() {
+        Some(b'[') => b']',
+        Some(&c @ (b'\'' | b'"' | b'`')) => c,
+        _ => return text.to_string(),
+    };
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 1;
+    while i < b.len() {
+        if b[i] == q {
+            if q != b']' && b.get(i + 1) == Some(&q) {
+                out.push(q);
+                i += 2;
+                continue;
+            }
+            break;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+impl<'a> Parser<'a> {
+    /// parse.y `typetoken` (None when absent or only GENERATED ALWAYS).
+    pub(crate) fn type_name(&mut self) -> PResult<Option<TypeName>> {
+        if !Self::kind_is_ids(self.peek()) {
+            return Ok(None);
+        }
+        let start = self.here();
+        while Self::kind_is_ids(self.peek()) {
+            self.advance();
+        }
+        if self.eat(T::LParen) {
+            self.signed()?;
+            if self.eat(T::Comma) {
+                self.signed()?;
+            }
+            self.expect(T::RParen)?;
+        }
+        let mut end = self.last_end;
+        let b = self.src.as_bytes();
+        let n = end - start;
+        if n >= 16 && self.src[end - 6..end].eq_ignore_ascii_case("always") {
+            end -= 6;
+            while end > start && is_space(b[end - 1]) {
+                end -= 1;
+            }
+            if end - start >= 9 && self.src[end - 9..end].eq_ignore_ascii_case("generated") {
+                end -= 9;
+                while end > start && is_space(b[end - 1]) {
+                    end -= 1;
+                }
+            }
+        }
+        if end == start {
+            return Ok(None);
+        }
+        let text = &self.src[start..end];
+        Ok(Some(TypeName { name: dequote_type(text), span: Span::new(start, end) }))
+    }
+
+    /// parse.y `signed`: `[+|-] INTEGER|FLOAT`.
+    fn signed(&mut self) -> PResult<()> {
+        if !self.eat(T::Plus) {
+            self.eat(T::Minus);
+        }
+        match self.peek() {
+            T::Integer | T::Float => {
+                self.advance();
+                Ok(())
+            }
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    pub(crate) fn parse_create(&mut self) -> PResult<Stmt> {
+        self.expect_kw(Kw::Create)?;
+        let temporary = self.eat_kw(Kw::Temp) || self.eat_kw(Kw::Temporary);
+        match self.peek() {
+            T::Keyword(Kw::Table) => self.create_table(temporary),
+            T::Keyword(Kw::View) => self.create_view(temporary),
+            T::Keyword(Kw::Trigger) => self.create_trigger(temporary),
+            T::Keyword(Kw::Unique | Kw::Index) if !temporary => self.create_index(),
+            T::Keyword(Kw::Virtual) if !temporary => self.create_virtual_table(),
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    fn create_table(&mut self, temporary: bool) -> PResult<Stmt> {
+        self.expect_kw(Kw::Table)?;
+        let if_not_exists = self.if_not_exists()?;
+        let (name, name_start) = self.qualified_name()?;
+        if self.eat_kw(Kw::As) {
+            let select = self.parse_select()?;
+            let body = CreateTableBody::AsSelect(Box::new(select));
+            return Ok(Stmt::CreateTable(Box::new(CreateTable { temporary, if_not_exists, name, name_start, body })));
+        }
+        self.expect(T::LParen)?;
+        let mut columns = vec![self.column_def()?];
+        let mut constraints = Vec::new();
+        while self.eat(T::Comma) {
+            if matches!(
+                self.peek(),
+                T::Keyword(Kw::Constraint | Kw::Primary | Kw::Unique | Kw::Check | Kw::Foreign)
+            ) {
+                constraints = self.table_constraints()?;
+                break;
+            }
+            columns.push(self.column_def()?);
+        }
+        self.expect(T::RParen)?;
+        let options = self.table_options()?;
+        let body = CreateTableBody::Columns { columns, constraints, options };
+        Ok(Stmt::CreateTable(Box::new(CreateTable { temporary, if_not_exists, name, name_start, body })))
+    }
+
+    fn table_options(&mut self) -> PResult<TableOptions> {
+        let mut opts = TableOptions::default();
+        if !(self.is_kw(Kw::Without) || Self::kind_is_nm(self.peek())) {
+            return Ok(opts);
+        }
+        loop {
+            let at = self.here();
+            if self.eat_kw(Kw::Without) {
+                let t = self.cur();
+                let word = self.nm()?;
+                if !word.eq_ignore_ascii_case("rowid") || t.end - t.start != 5 {
+                    return Err(self.error_at(at, format!("unknown table option: {}", t.text(self.src))));
+                }
+                opts.without_rowid = true;
+            } else {
+                let t = self.cur();
+                let word = self.nm()?;
+                if !word.eq_ignore_ascii_case("strict") || t.end - t.start != 6 {
+                    return Err(self.error_at(at, format!("unknown table option: {}", t.text(self.src))));
+                }
+                opts.strict = true;
+            }
+            if !self.eat(T::Comma) {
+                return Ok(opts);
+            }
+        }
+    }
+
+    /// parse.y `columnname carglist`.
+    pub(crate) fn column_def(&mut self) -> PResult<ColumnDef> {
+        let start = self.here();
+        let name = self.nm()?;
+        let type_name = self.type_name()?;
+        let mut constraints = Vec::new();
+        let mut pending_name: Option<String> = None;
+        loop {
+            if self.eat_kw(Kw::Constraint) {
+                pending_name = Some(self.nm()?);
+                continue;
+            }
+            let kind = match self.column_constraint()? {
+                Some(k) => k,
+                None => break,
+            };
+            constraints.push(ColumnConstraint { name: pending_name.take(), kind });
+        }
+        Ok(ColumnDef { name, type_name, constraints, span: Span::new(start, self.last_end) })
+    }
+
+    fn onconf(&mut self) -> PResult<Option<ConflictResolution>> {
+        if self.is_kw(Kw::On) && self.is_kw_at(1, Kw::Conflict) {
+            self.advance();
+            self.advance();
+            return Ok(Some(self.resolve_type()?));
+        }
+        Ok(None)
+    }
+
+    /// One parse.y `ccons` other than CONSTRAINT; None if none starts here.
+    fn column_constraint(&mut self) -> PResult<Option<ColumnConstraintKind>> {
+        let k = match self.peek() {
+            T::Keyword(k) => k,
+            _ => return Ok(None),
+        };
+        let kind = match k {
+            Kw::Default => {
+                self.advance();
+                self.default_value()?
+            }
+            Kw::Null => {
+                self.advance();
+                ColumnConstraintKind::Null { conflict: self.onconf()? }
+            }
+            Kw::Not if self.is_kw_at(1, Kw::Null) => {
+                self.advance();
+                self.advance();
+                ColumnConstraintKind::NotNull { conflict: self.onconf()? }
+            }
+            Kw::Not | Kw::Deferrable => match self.defer_subclause()? {
+                Some(d) => ColumnConstraintKind::Deferrable(d),
+                None => return Err(self.syntax_error()),
+            },
+            Kw::Primary => {
+                self.advance();
+                self.expect_kw(Kw::Key)?;
+                let order = self.sort_order();
+                let conflict = self.onconf()?;
+                let autoincrement = self.eat_kw(Kw::Autoincrement);
+                ColumnConstraintKind::PrimaryKey { order, conflict, autoincrement }
+            }
+            Kw::Unique => {
+                self.advance();
+                ColumnConstraintKind::Unique { conflict: self.onconf()? }
+            }
+            Kw::Check => {
+                self.advance();
+                self.expect(T::LParen)?;
+                let e = self.parse_expr()?;
+                self.expect(T::RParen)?;
+                ColumnConstraintKind::Check(e)
+            }
+            Kw::References => {
+                self.advance();
+                ColumnConstraintKind::References(self.foreign_key_clause()?)
+            }
+            Kw::Collate => {
+                self.advance();
+                ColumnConstraintKind::Collate(self.ids()?)
+            }
+            Kw::Generated if self.is_kw_at(1, Kw::Always) => {
+                self.advance();
+                self.advance();
+                self.expect_kw(Kw::As)?;
+                self.generated()?
+            }
+            Kw::As => {
+                self.advance();
+                self.generated()?
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(kind))
+    }
+
+    /// parse.y `generated`: `( expr ) [STORED|VIRTUAL]`.
+    fn generated(&mut self) -> PResult<ColumnConstraintKind> {
+        self.expect(T::LParen)?;
+        let expr = self.parse_expr()?;
+        self.expect(T::RParen)?;
+        let mut stored = false;
+        let k = self.peek();
+        if Self::kind_is_id(k) && k != T::Keyword(Kw::Indexed) && k != T::Keyword(Kw::Generated) {
+            let t = self.advance();
+            let word = t.text(self.src);
+            if word.eq_ignore_ascii_case("stored") {
+                stored = true;
+            } else if !word.eq_ignore_ascii_case("virtual") {
+                return Err(self.error_at(t.start, "error in generated column"));
+            }
+        }
+        Ok(ColumnConstraintKind::Generated { expr, stored })
+    }
+
+    /// The value after DEFAULT (parse.y `ccons ::= DEFAULT ...`).
+    fn default_value(&mut self) -> PResult<ColumnConstraintKind> {
+        let start = self.here();
+        if self.eat(T::LParen) {
+            let inner_start = self.here();
+            let expr = self.parse_expr()?;
+            let rp = self.expect(T::RParen)?;
+            let text = &self.src[inner_start..rp.start];
+            let lead = text.len() - text.trim_start().len();
+            let span = Span::new(inner_start + lead, inner_start + text.trim_end().len());
+            return Ok(ColumnConstraintKind::Default { expr, span });
+        }
+        let sign = match self.peek() {
+            T::Plus => {
+                self.advance();
+                Some(UnaryOp::Plus)
+            }
+            T::Minus => {
+                self.advance();
+                Some(UnaryOp::Neg)
+            }
+            _ => None,
+        };
+        let t = self.cur();
+        let text = t.text(self.src);
+        let lit = match t.kind {
+            T::Integer => match integer_value(text) {
+                IntValue::Int(i) => {
+                    if sign == Some(UnaryOp::Neg) && i == i64::MIN && text.len() > 2 {
+                        return Err(self.error_at(t.start, format!("hex literal too big: -{text}")));
+                    }
+                    Literal::Integer(i)
+                }
+                IntValue::Real { value, exactly_2_63 } => {
+                    if sign == Some(UnaryOp::Neg) && exactly_2_63 {
+                        self.advance();
+                        let expr = Expr::Literal(Literal::Integer(i64::MIN));
+                        return Ok(ColumnConstraintKind::Default { expr, span: Span::new(start, t.end) });
+                    }
+                    Literal::Real(value)
+                }
+                IntValue::HexTooBig => {
+                    return Err(self.error_at(t.start, format!("hex literal too big: {text}")));
+                }
+            },
+            T::Float => Literal::Real(real_value(text)),
+            T::String => Literal::String(self.token_name(t)),
+            T::Blob => Literal::Blob(blob_value(text)),
+            T::Keyword(Kw::Null) => Literal::Null,
+            T::Keyword(Kw::CurrentTime) => Literal::CurrentTime,
+            T::Keyword(Kw::CurrentDate) => Literal::CurrentDate,
+            T::Keyword(Kw::CurrentTimestamp) => Literal::CurrentTimestamp,
+            k if sign.is_none() && Self::kind_is_id(k) => {
+                self.advance();
+                let lit = if k == T::Id && text.eq_ignore_ascii_case("true") {
+                    Literal::Integer(1)
+                } else if k == T::Id && text.eq_ignore_ascii_case("false") {
+                    Literal::Integer(0)
+                } else {
+                    Literal::String(self.token_name(t))
+                };
+                return Ok(ColumnConstraintKind::Default { expr: Expr::Literal(lit), span: Span::new(t.start, t.end) });
+            }
+            _ => return Err(self.syntax_error()),
+        };
+        self.advance();
+        let mut expr = Expr::Literal(lit);
+        if let Some(op) = sign {
+            expr = Expr::Unary { op, expr: Box::new(expr) };
+        }
+        Ok(ColumnConstraintKind::Default { expr, span: Span::new(start, t.end) })
+    }
+
+    /// After REFERENCES: `nm [eidlist] refargs [defer_subclause]`.
+    fn foreign_key_clause(&mut self) -> PResult<ForeignKeyClause> {
+        let table = self.nm()?;
+        let columns = self.eidlist_opt()?;
+        let mut fk = ForeignKeyClause {
+            table,
+            columns,
+            on_delete: None,
+            on_update: None,
+            match_name: None,
+            deferrable: None,
+        };
+        loop {
+            if self.eat_kw(Kw::Match) {
+                fk.match_name = Some(self.nm()?);
+            } else if self.is_kw(Kw::On) && matches!(self.peek_at(1), T::Keyword(Kw::Delete | Kw::Update | Kw::Insert)) {
+                self.advance();
+                let which = self.advance().kind;
+                let action = self.fk_action()?;
+                match which {
+                    T::Keyword(Kw::Delete) => fk.on_delete = Some(action),
+                    T::Keyword(Kw::Update) => fk.on_update = Some(action),
+                    _ => {}
+                }
+            } else {
+                break;
+            }
+        }
+        fk.deferrable = self.defer_subclause()?;
+        Ok(fk)
+    }
+
+    fn fk_action(&mut self) -> PResult<FkAction> {
+        match self.peek() {
+            T::Keyword(Kw::Set) => {
+                self.advance();
+                if self.eat_kw(Kw::Null) {
+                    Ok(FkAction::SetNull)
+                } else {
+                    self.expect_kw(Kw::Default)?;
+                    Ok(FkAction::SetDefault)
+                }
+            }
+            T::Keyword(Kw::Cascade) => {
+                self.advance();
+                Ok(FkAction::Cascade)
+            }
+            T::Keyword(Kw::Restrict) => {
+                self.advance();
+                Ok(FkAction::Restrict)
+            }
+            T::Keyword(Kw::No) => {
+                self.advance();
+                self.expect_kw(Kw::Action)?;
+                Ok(FkAction::NoAction)
+            }
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    /// `[NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]`, if present.
+    fn defer_subclause(&mut self) -> PResult<Option<Deferrable>> {
+        let not = if self.is_kw(Kw::Not) && self.is_kw_at(1, Kw::Deferrable) {
+            self.advance();
+            true
+        } else {
+            false
+        };
+        if !self.eat_kw(Kw::Deferrable) {
+            return Ok(None);
+        }
+        let mut initially_deferred = None;
+        if self.eat_kw(Kw::Initially) {
+            if self.eat_kw(Kw::Deferred) {
+                initially_deferred = Some(true);
+            } else {
+                self.expect_kw(Kw::Immediate)?;
+                initially_deferred = Some(false);
+            }
+        }
+        Ok(Some(Deferrable { not, initially_deferred }))
+    }
+
+    /// parse.y `conslist`: table constraints, commas optional between them.
+    fn table_constraints(&mut self) -> PResult<Vec<TableConstraint>> {
+        let mut v = Vec::new();
+        let mut pending_name: Option<String> = None;
+        loop {
+            let kind = match self.peek() {
+                T::Keyword(Kw::Constraint) => {
+                    self.advance();
+                    pending_name = Some(self.nm()?);
+                    continue;
+                }
+                T::Keyword(Kw::Primary) => {
+                    self.advance();
+                    self.expect_kw(Kw::Key)?;
+                    self.expect(T::LParen)?;
+                    let terms = self.sortlist()?;
+                    let autoincrement = self.eat_kw(Kw::Autoincrement);
+                    self.expect(T::RParen)?;
+                    let conflict = self.onconf()?;
+                    let columns = terms
+                        .into_iter()
+                        .map(|t| IndexedColumn { expr: t.expr, order: t.order, nulls: t.nulls })
+                        .collect();
+                    TableConstraintKind::PrimaryKey { columns, autoincrement, conflict }
+                }
+                T::Keyword(Kw::Unique) => {
+                    self.advance();
+                    self.expect(T::LParen)?;
+                    let columns = self.indexed_columns_after_lparen()?;
+                    let conflict = self.onconf()?;
+                    TableConstraintKind::Unique { columns, conflict }
+                }
+                T::Keyword(Kw::Check) => {
+                    self.advance();
+                    self.expect(T::LParen)?;
+                    let e = self.parse_expr()?;
+                    self.expect(T::RParen)?;
+                    self.onconf()?;
+                    TableConstraintKind::Check(e)
+                }
+                T::Keyword(Kw::Foreign) => {
+                    self.advance();
+                    self.expect_kw(Kw::Key)?;
+                    let columns = self.eidlist_opt_required()?;
+                    self.expect_kw(Kw::References)?;
+                    let clause = self.foreign_key_clause()?;
+                    TableConstraintKind::ForeignKey { columns, clause }
+                }
+                _ => return Err(self.syntax_error()),
+            };
+            v.push(TableConstraint { name: pending_name.take(), kind });
+            if self.peek() == T::RParen {
+                return Ok(v);
+            }
+            if self.eat(T::Comma) {
+                pending_name = None;
+            }
+        }
+    }
+
+    /// `( eidlist )` that must be present.
+    fn eidlist_opt_required(&mut self) -> PResult<Vec<String>> {
+        if self.peek() != T::LParen {
+            return Err(self.syntax_error());
+        }
+        self.eidlist_opt()
+    }
+
+    fn create_index(&mut self) -> PResult<Stmt> {
+        let unique = self.eat_kw(Kw::Unique);
+        self.expect_kw(Kw::Index)?;
+        let if_not_exists = self.if_not_exists()?;
+        let (name, name_start) = self.qualified_name()?;
+        self.expect_kw(Kw::On)?;
+        let table = self.nm()?;
+        self.expect(T::LParen)?;
+        let columns = self.indexed_columns_after_lparen()?;
+        let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+        Ok(Stmt::CreateIndex(Box::new(CreateIndex {
+            unique,
+            if_not_exists,
+            name,
+            name_start,
+            table,
+            columns,
+            where_clause,
+        })))
+    }
+
+    fn create_view(&mut self, temporary: bool) -> PResult<Stmt> {
+        self.expect_kw(Kw::View)?;
+        let if_not_exists = self.if_not_exists()?;
+        let (name, name_start) = self.qualified_name()?;
+        let columns = self.eidlist_opt()?;
+        self.expect_kw(Kw::As)?;
+        let select = Box::new(self.parse_select()?);
+        Ok(Stmt::CreateView(Box::new(CreateView { temporary, if_not_exists, name, name_start, columns, select })))
+    }
+
+    fn create_trigger(&mut self, temporary: bool) -> PResult<Stmt> {
+        self.expect_kw(Kw::Trigger)?;
+        let if_not_exists = self.if_not_exists()?;
+        let (name, name_start) = self.qualified_name()?;
+        let time = match self.peek() {
+            T::Keyword(Kw::Before) => {
+                self.advance();
+                Some(TriggerTime::Before)
+            }
+            T::Keyword(Kw::After) => {
+                self.advance();
+                Some(TriggerTime::After)
+            }
+            T::Keyword(Kw::Instead) => {
+                self.advance();
+                self.expect_kw(Kw::Of)?;
+                Some(TriggerTime::InsteadOf)
+            }
+            _ => None,
+        };
+        let event = match self.peek() {
+            T::Keyword(Kw::Delete) => {
+                self.advance();
+                TriggerEvent::Delete
+            }
+            T::Keyword(Kw::Insert) => {
+                self.advance();
+                TriggerEvent::Insert
+            }
+            T::Keyword(Kw::Update) => {
+                self.advance();
+                let mut columns = Vec::new();
+                if self.eat_kw(Kw::Of) {
+                    columns.push(self.nm()?);
+                    while self.eat(T::Comma) {
+                        columns.push(self.nm()?);
+                    }
+                }
+                TriggerEvent::Update { columns }
+            }
+            _ => return Err(self.syntax_error()),
+        };
+        self.expect_kw(Kw::On)?;
+        let (table, _) = self.qualified_name()?;
+        let mut for_each_row = false;
+        if self.eat_kw(Kw::For) {
+            self.expect_kw(Kw::Each)?;
+            self.expect_kw(Kw::Row)?;
+            for_each_row = true;
+        }
+        let when = if self.eat_kw(Kw::When) { Some(self.parse_expr()?) } else { None };
+        self.expect_kw(Kw::Begin)?;
+        let mut body = Vec::new();
+        loop {
+            body.push(self.trigger_cmd()?);
+            self.expect(T::Semi)?;
+            if self.eat_kw(Kw::End) {
+                break;
+            }
+        }
+        Ok(Stmt::CreateTrigger(Box::new(CreateTrigger {
+            temporary,
+            if_not_exists,
+            name,
+            name_start,
+            time,
+            event,
+            table,
+            for_each_row,
+            when,
+            body,
+        })))
+    }
+
+    /// parse.y `trigger_cmd`.
+    fn trigger_cmd(&mut self) -> PResult<Stmt> {
+        match self.peek() {
+            T::Keyword(Kw::Update) => {
+                self.advance();
+                let or_conflict = self.or_conflict()?;
+                let table = self.trigger_target()?;
+                self.trigger_no_indexed()?;
+                self.expect_kw(Kw::Set)?;
+                let sets = self.setlist()?;
+                let from = if self.eat_kw(Kw::From) { Some(self.seltablist()?) } else { None };
+                let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+                Ok(Stmt::Update(Box::new(Update {
+                    with: None,
+                    or_conflict,
+                    table,
+                    alias: None,
+                    indexed_by: None,
+                    sets,
+                    from,
+                    where_clause,
+                    returning: Vec::new(),
+                    order_by: Vec::new(),
+                    limit: None,
+                })))
+            }
+            T::Keyword(Kw::Delete) => {
+                self.advance();
+                self.expect_kw(Kw::From)?;
+                let table = self.trigger_target()?;
+                self.trigger_no_indexed()?;
+                let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+                Ok(Stmt::Delete(Box::new(Delete {
+                    with: None,
+                    table,
+                    alias: None,
+                    indexed_by: None,
+                    where_clause,
+                    returning: Vec::new(),
+                    order_by: Vec::new(),
+                    limit: None,
+                })))
+            }
+            T::Keyword(Kw::Insert | Kw::Replace) => {
+                // Check the target the way trnm does, then parse normally.
+                let save = self.pos_mark();
+                if self.eat_kw(Kw::Insert) {
+                    self.or_conflict()?;
+                } else {
+                    self.advance();
+                }
+                self.expect_kw(Kw::Into)?;
+                self.trigger_target()?;
+                if self.is_kw(Kw::As) {
+                    return Err(self.syntax_error());
+                }
+                self.reset_to(save);
+                Ok(Stmt::Insert(Box::new(self.parse_insert(None)?)))
+            }
+            T::Keyword(Kw::Select | Kw::Values | Kw::With) => Ok(Stmt::Select(Box::new(self.parse_select()?))),
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    /// parse.y `trnm`: an unqualified table name.
+    fn trigger_target(&mut self) -> PResult<QualifiedName> {
+        let at = self.here();
+        let (name, _) = self.qualified_name()?;
+        if name.schema.is_some() {
+            return Err(self.error_at(
+                at,
+                "qualified table names are not allowed on INSERT, UPDATE, and DELETE statements within triggers",
+            ));
+        }
+        Ok(name)
+    }
+
+    /// parse.y `tridxby`.
+    fn trigger_no_indexed(&mut self) -> PResult<()> {
+        let at = self.here();
+        match self.indexed_opt()? {
+            None => Ok(()),
+            Some(IndexedBy::Index(_)) => Err(self.error_at(
+                at,
+                "the INDEXED BY clause is not allowed on UPDATE or DELETE statements within triggers",
+            )),
+            Some(IndexedBy::NotIndexed) => Err(self.error_at(
+                at,
+                "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements within triggers",
+            )),
+        }
+    }
+
+    fn create_virtual_table(&mut self) -> PResult<Stmt> {
+        self.expect_kw(Kw::Virtual)?;
+        self.expect_kw(Kw::Table)?;
+        let if_not_exists = self.if_not_exists()?;
+        let (name, name_start) = self.qualified_name()?;
+        self.expect_kw(Kw::Using)?;
+        let module = self.nm()?;
+        let mut args = Vec::new();
+        if self.eat(T::LParen) {
+            let mut depth = 0u32;
+            let mut arg_start: Option<usize> = None;
+            let mut arg_end = 0;
+            loop {
+                let t = self.cur();
+                match t.kind {
+                    T::Eof | T::Illegal => return Err(self.syntax_error()),
+                    T::RParen if depth == 0 => break,
+                    T::Comma if depth == 0 => {
+                        self.advance();
+                        if let Some(s) = arg_start.take() {
+                            args.push(self.src[s..arg_end].to_string());
+                        }
+                        continue;
+                    }
+                    T::Semi if depth == 0 => return Err(self.syntax_error()),
+                    T::LParen => depth += 1,
+                    T::RParen => depth -= 1,
+                    _ => {}
+                }
+                self.advance();
+                arg_start.get_or_insert(t.start);
+                arg_end = t.end;
+            }
+            if let Some(s) = arg_start {
+                args.push(self.src[s..arg_end].to_string());
+            }
+            self.expect(T::RParen)?;
+        }
+        Ok(Stmt::CreateVirtualTable(Box::new(CreateVirtualTable { if_not_exists, name, name_start, module, args })))
+    }
+
+    pub(crate) fn parse_drop(&mut self) -> PResult<Stmt> {
+        self.expect_kw(Kw::Drop)?;
+        let kind = match self.peek() {
+            T::Keyword(Kw::Table) => DropKind::Table,
+            T::Keyword(Kw::Index) => DropKind::Index,
+            T::Keyword(Kw::View) => DropKind::View,
+            T::Keyword(Kw::Trigger) => DropKind::Trigger,
+            _ => return Err(self.syntax_error()),
+        };
+        self.advance();
+        let if_exists = self.if_exists()?;
+        let (name, _) = self.qualified_name()?;
+        Ok(Stmt::Drop { kind, if_exists, name })
+    }
+
+    pub(crate) fn parse_alter(&mut self) -> PResult<Stmt> {
+        self.expect_kw(Kw::Alter)?;
+        self.expect_kw(Kw::Table)?;
+        let (name, _) = self.qualified_name()?;
+        let action = match self.peek() {
+            T::Keyword(Kw::Rename) => {
+                self.advance();
+                if self.eat_kw(Kw::To) {
+                    AlterAction::RenameTo(self.nm()?)
+                } else {
+                    if self.is_kw(Kw::Column) && !self.is_kw_at(1, Kw::To) {
+                        self.advance();
+                    }
+                    let old = self.nm()?;
+                    self.expect_kw(Kw::To)?;
+                    let new = self.nm()?;
+                    AlterAction::RenameColumn { old, new }
+                }
+            }
+            T::Keyword(Kw::Add) => {
+                self.advance();
+                if self.is_kw(Kw::Column) && Self::kind_is_nm(self.peek_at(1)) {
+                    self.advance();
+                }
+                AlterAction::AddColumn(self.column_def()?)
+            }
+            T::Keyword(Kw::Drop) => {
+                self.advance();
+                if self.is_kw(Kw::Column) && Self::kind_is_nm(self.peek_at(1)) {
+                    self.advance();
+                }
+                AlterAction::DropColumn(self.nm()?)
+            }
+            _ => return Err(self.syntax_error()),
+        };
+        Ok(Stmt::AlterTable(Box::new(AlterTable { name, action })))
+    }
+}

@@ -1,0 +1,551 @@
+//! The recursive-descent parser: tokens -> `ast::Stmt`.
+//!
+//! Owns: the token cursor, SQLite's identifier classes, error wording, the
+//! nesting guard, statement dispatch and the small statements (transaction
+//! control, PRAGMA, VACUUM, ANALYZE, REINDEX, ATTACH, DETACH). Expressions,
+//! SELECT, DML and DDL live in the sibling modules.
+//!
+//! How SQLite's LALR grammar is mirrored:
+//! - A keyword keeps its keyword meaning wherever that meaning can start or
+//!   continue the construct being parsed; elsewhere a `%fallback ID`
+//!   keyword is an ordinary identifier (e.g. `SELECT x asc` aliases x).
+//! - Identifier classes of parse.y: `id` = ID | INDEXED | fallback keyword;
+//!   `ids` = ID | STRING | fallback keyword; `nm` = id | STRING | JOIN_KW
+//!   (CROSS FULL INNER LEFT NATURAL OUTER RIGHT). Quoted identifiers are ID.
+//! - Errors: `near "TOKEN": syntax error` at the token where parsing failed,
+//!   `incomplete input` when that is the end of input, and
+//!   `unrecognized token: "TEXT"` as soon as an illegal token becomes the
+//!   current token (SQLite's tokenizer reports it before the parser runs).
+//!
+//! Invariants:
+//! - Recursion is bounded: every nested construct passes `enter()`, which
+//!   fails with "parser stack overflow" beyond `MAX_NESTING`. Expression
+//!   trees are at most `MAX_EXPR_DEPTH` high ("Expression tree is too large
+//!   (maximum depth 1000)"), so dropping or walking an AST cannot overflow.
+//! - Token buffering is per statement: `toks` holds tokens lexed so far and
+//!   `pos` is the current one; the lexer runs only on demand.
+
+mod ddl;
+mod dml;
+mod expr;
+mod select;
+
+use crate::ast::*;
+use crate::error::ParseError;
+use crate::keywords::Kw;
+use crate::lexer::{Lexer, Token, TokenKind};
+use crate::literal::dequote;
+
+pub(crate) type PResult<T> = Result<T, ParseError>;
+
+/// Maximum nesting of parenthesised expressions, subqueries and prefix
+/// operators. SQLite 3.40's fixed LALR stack overflows at about 90 nested
+/// parentheses; this bound is a little looser and keeps native and wasm
+/// stacks safe.
+pub const MAX_NESTING: u32 = 200;
+/// SQLITE_MAX_EXPR_DEPTH.
+pub const MAX_EXPR_DEPTH: u32 = 1000;
+/// SQLITE_MAX_VARIABLE_NUMBER.
+pub const MAX_VARIABLE_NUMBER: u32 = 32766;
+
+/// A parsed statement with its location in the input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedStmt {
+    pub stmt: Stmt,
+    /// From the first token of the statement to the end of its last token
+    /// (the `;` excluded).
+    pub span: Span,
+    /// Offset just past the statement's `;` (or the end of input).
+    pub end: usize,
+    /// Start of the token after the statement: its `;`, or the end of input
+    /// (so `span.end..tail_start` is the whitespace and comments between).
+    pub tail_start: usize,
+}
+
+/// Parse the first statement of `sql`. Returns `Ok(None)` when only
+/// whitespace, comments and semicolons remain; otherwise the statement and
+/// the byte offset just past it (past its `;` if present).
+pub fn parse_one(sql: &str) -> Result<Option<(Stmt, usize)>, ParseError> {
+    Ok(parse_one_spanned(sql)?.map(|p| (p.stmt, p.end)))
+}
+
+/// Like `parse_one`, also giving the statement's span.
+pub fn parse_one_spanned(sql: &str) -> Result<Option<ParsedStmt>, ParseError> {
+    let mut p = Parser::new(sql, 0);
+    while p.peek() == TokenKind::Semi {
+        p.advance();
+    }
+    if p.peek() == TokenKind::Eof {
+        return Ok(None);
+    }
+    p.check_current_legal()?;
+    let start = p.cur().start;
+    let stmt = p.parse_cmd()?;
+    let span = Span::new(start, p.last_end);
+    match p.peek() {
+        TokenKind::Semi => {
+            let t = p.advance();
+            Ok(Some(ParsedStmt { stmt, span, end: t.end, tail_start: t.start }))
+        }
+        TokenKind::Eof => {
+            let end = p.lexer.input_end().max(p.last_end);
+            Ok(Some(ParsedStmt { stmt, span, end, tail_start: end }))
+        }
+        _ => Err(p.syntax_error()),
+    }
+}
+
+/// Parse every statement of `sql` (empty statements skipped).
+pub fn parse_all(sql: &str) -> Result<Vec<Stmt>, ParseError> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        match parse_one_spanned(&sql[offset..]) {
+            Ok(Some(p)) => {
+                out.push(p.stmt);
+                if p.end == 0 {
+                    return Ok(out);
+                }
+                offset += p.end;
+            }
+            Ok(None) => return Ok(out),
+            Err(mut e) => {
+                e.offset += offset;
+                return Err(e);
+            }
+        }
+    }
+}
+
+pub(crate) struct Parser<'a> {
+    pub(crate) src: &'a str,
+    lexer: Lexer<'a>,
+    toks: Vec<Token>,
+    pos: usize,
+    /// End offset of the last consumed token.
+    pub(crate) last_end: usize,
+    depth: u32,
+}
+
+fn is_join_kw(k: Kw) -> bool {
+    matches!(k, Kw::Cross | Kw::Full | Kw::Inner | Kw::Left | Kw::Natural | Kw::Outer | Kw::Right)
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) fn new(src: &'a str, pos: usize) -> Parser<'a> {
+        Parser { src, lexer: Lexer::at(src, pos), toks: Vec::new(), pos: 0, last_end: pos, depth: 0 }
+    }
+
+    // ------------------------------------------------------------ cursor
+
+    fn fill(&mut self, n: usize) {
+        while self.toks.len() <= self.pos + n {
+            let t = self.lexer.next_token();
+            self.toks.push(t);
+        }
+    }
+
+    pub(crate) fn cur(&mut self) -> Token {
+        self.fill(0);
+        self.toks[self.pos]
+    }
+
+    pub(crate) fn peek(&mut self) -> TokenKind {
+        self.cur().kind
+    }
+
+    pub(crate) fn peek_at(&mut self, n: usize) -> TokenKind {
+        self.fill(n);
+        self.toks[self.pos + n].kind
+    }
+
+    pub(crate) fn advance(&mut self) -> Token {
+        let t = self.cur();
+        if t.kind != TokenKind::Eof {
+            self.pos += 1;
+            self.last_end = t.end;
+        }
+        t
+    }
+
+    /// A position to come back to with `reset_to` (tokens stay buffered).
+    pub(crate) fn pos_mark(&self) -> (usize, usize) {
+        (self.pos, self.last_end)
+    }
+
+    pub(crate) fn reset_to(&mut self, mark: (usize, usize)) {
+        self.pos = mark.0;
+        self.last_end = mark.1;
+    }
+
+    pub(crate) fn is_kw(&mut self, k: Kw) -> bool {
+        self.peek() == TokenKind::Keyword(k)
+    }
+
+    pub(crate) fn is_kw_at(&mut self, n: usize, k: Kw) -> bool {
+        self.peek_at(n) == TokenKind::Keyword(k)
+    }
+
+    pub(crate) fn eat(&mut self, k: TokenKind) -> bool {
+        if self.peek() == k {
+            self.advance();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn eat_kw(&mut self, k: Kw) -> bool {
+        self.eat(TokenKind::Keyword(k))
+    }
+
+    pub(crate) fn expect(&mut self, k: TokenKind) -> PResult<Token> {
+        if self.peek() == k {
+            Ok(self.advance())
+        } else {
+            Err(self.syntax_error())
+        }
+    }
+
+    pub(crate) fn expect_kw(&mut self, k: Kw) -> PResult<Token> {
+        self.expect(TokenKind::Keyword(k))
+    }
+
+    /// Start offset of the current token.
+    pub(crate) fn here(&mut self) -> usize {
+        self.cur().start
+    }
+
+    // ------------------------------------------------------------ errors
+
+    /// The error SQLite reports when the current token does not parse.
+    pub(crate) fn syntax_error(&mut self) -> ParseError {
+        let t = self.cur();
+        match t.kind {
+            TokenKind::Eof => ParseError::new("incomplete input", t.start),
+            TokenKind::Illegal => {
+                ParseError::new(format!("unrecognized token: \"{}\"", t.text(self.src)), t.start)
+            }
+            _ => ParseError::new(format!("near \"{}\": syntax error", t.text(self.src)), t.start),
+        }
+    }
+
+    pub(crate) fn error_at(&self, offset: usize, msg: impl Into<String>) -> ParseError {
+        ParseError::new(msg, offset)
+    }
+
+    fn check_current_legal(&mut self) -> PResult<()> {
+        if self.peek() == TokenKind::Illegal {
+            Err(self.syntax_error())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Enter one level of nesting (see `MAX_NESTING`).
+    pub(crate) fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            let at = self.here();
+            return Err(self.error_at(at, "parser stack overflow"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // ------------------------------------------------------------ names
+
+    /// parse.y `id`: ID | INDEXED | fallback keyword.
+    pub(crate) fn kind_is_id(k: TokenKind) -> bool {
+        match k {
+            TokenKind::Id | TokenKind::DqId | TokenKind::QuotedId => true,
+            TokenKind::Keyword(kw) => kw == Kw::Indexed || kw.is_fallback_id(),
+            _ => false,
+        }
+    }
+
+    /// parse.y `ids`: ID | STRING | fallback keyword.
+    pub(crate) fn kind_is_ids(k: TokenKind) -> bool {
+        match k {
+            TokenKind::Id | TokenKind::DqId | TokenKind::QuotedId | TokenKind::String => true,
+            TokenKind::Keyword(kw) => kw.is_fallback_id(),
+            _ => false,
+        }
+    }
+
+    /// parse.y `nm`: id | STRING | JOIN_KW.
+    pub(crate) fn kind_is_nm(k: TokenKind) -> bool {
+        match k {
+            TokenKind::String => true,
+            TokenKind::Keyword(kw) if is_join_kw(kw) => true,
+            _ => Self::kind_is_id(k),
+        }
+    }
+
+    pub(crate) fn kind_is_join_kw(k: TokenKind) -> bool {
+        matches!(k, TokenKind::Keyword(kw) if is_join_kw(kw))
+    }
+
+    pub(crate) fn token_name(&self, t: Token) -> String {
+        dequote(t.text(self.src))
+    }
+
+    pub(crate) fn nm(&mut self) -> PResult<String> {
+        if Self::kind_is_nm(self.peek()) {
+            let t = self.advance();
+            Ok(self.token_name(t))
+        } else {
+            Err(self.syntax_error())
+        }
+    }
+
+    pub(crate) fn ids(&mut self) -> PResult<String> {
+        if Self::kind_is_ids(self.peek()) {
+            let t = self.advance();
+            Ok(self.token_name(t))
+        } else {
+            Err(self.syntax_error())
+        }
+    }
+
+    /// `nm [. nm]` as (schema, name); the start offset of the final name.
+    pub(crate) fn qualified_name(&mut self) -> PResult<(QualifiedName, usize)> {
+        let mut start = self.here();
+        let first = self.nm()?;
+        if self.eat(TokenKind::Dot) {
+            start = self.here();
+            let name = self.nm()?;
+            Ok((QualifiedName { schema: Some(first), name }, start))
+        } else {
+            Ok((QualifiedName { schema: None, name: first }, start))
+        }
+    }
+
+    /// `( nm, nm, ... )` -- parse.y `idlist` inside parentheses.
+    pub(crate) fn paren_idlist(&mut self) -> PResult<Vec<String>> {
+        self.expect(TokenKind::LParen)?;
+        let mut v = vec![self.nm()?];
+        while self.eat(TokenKind::Comma) {
+            v.push(self.nm()?);
+        }
+        self.expect(TokenKind::RParen)?;
+        Ok(v)
+    }
+
+    /// `IF NOT EXISTS`
+    pub(crate) fn if_not_exists(&mut self) -> PResult<bool> {
+        if self.is_kw(Kw::If) && self.is_kw_at(1, Kw::Not) {
+            self.advance();
+            self.advance();
+            self.expect_kw(Kw::Exists)?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// `IF EXISTS`
+    pub(crate) fn if_exists(&mut self) -> PResult<bool> {
+        if self.is_kw(Kw::If) && self.is_kw_at(1, Kw::Exists) {
+            self.advance();
+            self.advance();
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    // ------------------------------------------------------------ statements
+
+    /// One command (parse.y `cmdx`, with an optional EXPLAIN prefix).
+    fn parse_cmd(&mut self) -> PResult<Stmt> {
+        if self.eat_kw(Kw::Explain) {
+            let query_plan = if self.is_kw(Kw::Query) && self.is_kw_at(1, Kw::Plan) {
+                self.advance();
+                self.advance();
+                true
+            } else {
+                false
+            };
+            self.check_current_legal()?;
+            let stmt = self.parse_stmt()?;
+            return Ok(Stmt::Explain { query_plan, stmt: Box::new(stmt) });
+        }
+        self.parse_stmt()
+    }
+
+    pub(crate) fn parse_stmt(&mut self) -> PResult<Stmt> {
+        let k = match self.peek() {
+            TokenKind::Keyword(k) => k,
+            _ => return Err(self.syntax_error()),
+        };
+        match k {
+            Kw::Select | Kw::Values => Ok(Stmt::Select(Box::new(self.parse_select()?))),
+            Kw::With => self.parse_with_stmt(),
+            Kw::Insert | Kw::Replace => Ok(Stmt::Insert(Box::new(self.parse_insert(None)?))),
+            Kw::Update => Ok(Stmt::Update(Box::new(self.parse_update(None)?))),
+            Kw::Delete => Ok(Stmt::Delete(Box::new(self.parse_delete(None)?))),
+            Kw::Create => self.parse_create(),
+            Kw::Drop => self.parse_drop(),
+            Kw::Alter => self.parse_alter(),
+            Kw::Begin => self.parse_begin(),
+            Kw::Commit | Kw::End => {
+                self.advance();
+                self.trans_opt()?;
+                Ok(Stmt::Commit)
+            }
+            Kw::Rollback => self.parse_rollback(),
+            Kw::Savepoint => {
+                self.advance();
+                Ok(Stmt::Savepoint { name: self.nm()? })
+            }
+            Kw::Release => {
+                self.advance();
+                self.eat_kw(Kw::Savepoint);
+                Ok(Stmt::Release { name: self.nm()? })
+            }
+            Kw::Pragma => self.parse_pragma(),
+            Kw::Vacuum => self.parse_vacuum(),
+            Kw::Analyze => {
+                self.advance();
+                Ok(Stmt::Analyze { target: self.opt_qualified_name()? })
+            }
+            Kw::Reindex => {
+                self.advance();
+                Ok(Stmt::Reindex { target: self.opt_qualified_name()? })
+            }
+            Kw::Attach => {
+                self.advance();
+                self.eat_kw(Kw::Database);
+                let expr = self.parse_expr()?;
+                self.expect_kw(Kw::As)?;
+                let schema = self.parse_expr()?;
+                let key = if self.eat_kw(Kw::Key) { Some(self.parse_expr()?) } else { None };
+                Ok(Stmt::Attach { expr, schema, key })
+            }
+            Kw::Detach => {
+                self.advance();
+                self.eat_kw(Kw::Database);
+                Ok(Stmt::Detach { schema: self.parse_expr()? })
+            }
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    /// `WITH ...` followed by SELECT, INSERT, REPLACE, UPDATE or DELETE.
+    fn parse_with_stmt(&mut self) -> PResult<Stmt> {
+        let with = self.parse_with()?;
+        match self.peek() {
+            TokenKind::Keyword(Kw::Select) | TokenKind::Keyword(Kw::Values) => {
+                let mut s = self.parse_select_body_after_with()?;
+                s.with = Some(with);
+                Ok(Stmt::Select(Box::new(s)))
+            }
+            TokenKind::Keyword(Kw::Insert) | TokenKind::Keyword(Kw::Replace) => {
+                Ok(Stmt::Insert(Box::new(self.parse_insert(Some(with))?)))
+            }
+            TokenKind::Keyword(Kw::Update) => Ok(Stmt::Update(Box::new(self.parse_update(Some(with))?))),
+            TokenKind::Keyword(Kw::Delete) => Ok(Stmt::Delete(Box::new(self.parse_delete(Some(with))?))),
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    fn opt_qualified_name(&mut self) -> PResult<Option<QualifiedName>> {
+        if Self::kind_is_nm(self.peek()) {
+            Ok(Some(self.qualified_name()?.0))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// `[TRANSACTION [nm]]`
+    fn trans_opt(&mut self) -> PResult<()> {
+        if self.eat_kw(Kw::Transaction) && Self::kind_is_nm(self.peek()) {
+            // `ROLLBACK TRANSACTION TO x`: TO is not a name, so no clash.
+            self.nm()?;
+        }
+        Ok(())
+    }
+
+    fn parse_begin(&mut self) -> PResult<Stmt> {
+        self.advance();
+        let kind = match self.peek() {
+            TokenKind::Keyword(Kw::Deferred) => {
+                self.advance();
+                TransactionKind::Deferred
+            }
+            TokenKind::Keyword(Kw::Immediate) => {
+                self.advance();
+                TransactionKind::Immediate
+            }
+            TokenKind::Keyword(Kw::Exclusive) => {
+                self.advance();
+                TransactionKind::Exclusive
+            }
+            _ => TransactionKind::Deferred,
+        };
+        self.trans_opt()?;
+        Ok(Stmt::Begin { kind })
+    }
+
+    fn parse_rollback(&mut self) -> PResult<Stmt> {
+        self.advance();
+        self.trans_opt()?;
+        if self.eat_kw(Kw::To) {
+            self.eat_kw(Kw::Savepoint);
+            return Ok(Stmt::Rollback { savepoint: Some(self.nm()?) });
+        }
+        Ok(Stmt::Rollback { savepoint: None })
+    }
+
+    fn parse_pragma(&mut self) -> PResult<Stmt> {
+        self.advance();
+        let (qn, _) = self.qualified_name()?;
+        let value = if self.eat(TokenKind::Eq) {
+            Some(PragmaValue { call_form: false, value: self.pragma_value()? })
+        } else if self.eat(TokenKind::LParen) {
+            let v = self.pragma_value()?;
+            self.expect(TokenKind::RParen)?;
+            Some(PragmaValue { call_form: true, value: v })
+        } else {
+            None
+        };
+        Ok(Stmt::Pragma { schema: qn.schema, name: qn.name, value })
+    }
+
+    /// parse.y `nmnum | minus_num`.
+    fn pragma_value(&mut self) -> PResult<String> {
+        match self.peek() {
+            TokenKind::Plus | TokenKind::Minus => {
+                let neg = self.advance().kind == TokenKind::Minus;
+                match self.peek() {
+                    TokenKind::Integer | TokenKind::Float => {
+                        let t = self.advance();
+                        let text = t.text(self.src);
+                        Ok(if neg { format!("-{text}") } else { text.to_string() })
+                    }
+                    _ => Err(self.syntax_error()),
+                }
+            }
+            TokenKind::Integer | TokenKind::Float => {
+                let t = self.advance();
+                Ok(t.text(self.src).to_string())
+            }
+            TokenKind::Keyword(Kw::On) | TokenKind::Keyword(Kw::Delete) | TokenKind::Keyword(Kw::Default) => {
+                let t = self.advance();
+                Ok(t.text(self.src).to_string())
+            }
+            _ => self.nm(),
+        }
+    }
+
+    fn parse_vacuum(&mut self) -> PResult<Stmt> {
+        self.advance();
+        let schema = if Self::kind_is_nm(self.peek()) { Some(self.nm()?) } else { None };
+        let into = if self.eat_kw(Kw::Into) { Some(self.parse_expr()?) } else { None };
+        Ok(Stmt::Vacuum { schema, into })
+    }
+}

@@ -23,6 +23,8 @@ echo "go-test: vet"
 go vet ./...
 echo "go-test: test"
 go test -count=1 ./... "$@"
+echo "go-test: vfs with the process-owned POSIX lock table (darwin's implementation)"
+go test -count=1 -tags ferrolite_posixlocks ./internal/vfs/
 for target in linux/arm64 darwin/arm64 windows/amd64; do
   echo "go-test: build $target"
   GOOS=${target%/*} GOARCH=${target#*/} go build ./...

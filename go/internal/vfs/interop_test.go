@@ -64,3 +64,38 @@ func TestLocksInteroperateWithSqlite3(t *testing.T) {
 		t.Errorf("sqlite3 read while we hold the SHARED range for writing: %q, want 'database is locked'", out)
 	}
 }
+
+// Closing one handle must not drop the locks another handle of the same
+// file holds (with process-owned POSIX locks, closing any descriptor drops
+// them all; the per-process table defers such closes).
+func TestCloseKeepsOtherHandlesLocks(t *testing.T) {
+	bin, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Fatalf("the sqlite3 shell is required: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "c.db")
+	if out, err := exec.Command(bin, path, "CREATE TABLE t(x)").CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3: %v %s", err, out)
+	}
+	const shared, sharedLen = 0x40000002, 510
+	var tab Table
+	defer tab.CloseAll()
+	ha, a := openT(t, &tab, path, 0)
+	hb, b := openT(t, &tab, path, 0)
+	if a.Lock(shared, sharedLen, LockRead) != OK || b.Lock(shared, sharedLen, LockRead) != OK {
+		t.Fatal("read locks failed")
+	}
+	if code := tab.Close(ha); code != OK {
+		t.Fatalf("close: %d", code)
+	}
+	out, _ := exec.Command(bin, path, "INSERT INTO t VALUES (1)").CombinedOutput()
+	if !strings.Contains(string(out), "database is locked") {
+		t.Errorf("sqlite3 wrote while handle b holds SHARED: %q", out)
+	}
+	if code := tab.Close(hb); code != OK {
+		t.Fatalf("close: %d", code)
+	}
+	if out, err := exec.Command(bin, path, "INSERT INTO t VALUES (1)").CombinedOutput(); err != nil {
+		t.Errorf("sqlite3 write after both closed: %v %s", err, out)
+	}
+}

@@ -1,3 +1,5 @@
+//go:build linux && !ferrolite_posixlocks
+
 package vfs
 
 import (

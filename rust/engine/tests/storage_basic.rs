@@ -225,3 +225,80 @@ fn index_insert_seek_delete() {
         bt.commit().unwrap();
     }
 }
+
+#[test]
+fn cursor_survives_changes_through_other_cursors() {
+    let vfs = MemoryVfs::new();
+    let mut bt = open(&vfs, 1024);
+    bt.begin_write().unwrap();
+    let root = bt.create_tree(TreeKind::Table).unwrap();
+    let mut w = BtCursor::new(root, TreeKind::Table, None);
+    let mut model = BTreeMap::new();
+    for k in 0..2000i64 {
+        let r = rec(&[Value::Integer(k), Value::Text("v".repeat((k % 50) as usize))]);
+        w.insert(&mut bt, k * 2, &r).unwrap();
+        model.insert(k * 2, r);
+    }
+    // Scan with one cursor while another deletes the row after the current
+    // one and inserts rows behind it (splitting and merging pages).
+    let mut s = BtCursor::new(root, TreeKind::Table, None);
+    let mut seen = Vec::new();
+    let mut ok = s.first(&mut bt).unwrap();
+    let mut rng = Rng(3);
+    while ok {
+        let k = s.rowid(&mut bt).unwrap();
+        seen.push(k);
+        if k % 6 == 0 && w.seek_rowid(&mut bt, k + 2).unwrap() == SeekResult::Found {
+            w.delete(&mut bt).unwrap();
+            model.remove(&(k + 2));
+        }
+        if k % 10 == 0 {
+            let nk = -((rng.next() % 100_000) as i64) - 1;
+            let r = rec(&[Value::Blob(vec![0; (rng.next() % 700) as usize])]);
+            w.insert(&mut bt, nk, &r).unwrap();
+            model.insert(nk, r);
+        }
+        ok = s.next(&mut bt).unwrap();
+    }
+    let expect: Vec<i64> = model.keys().copied().filter(|&k| k >= 0).collect();
+    assert_eq!(seen, expect);
+    integrity(&mut bt, &[(root, TreeKind::Table)]);
+    check_table(&mut bt, root, &model);
+    // Deleting through a cursor, then prev goes to the entry before.
+    assert_eq!(s.seek_rowid(&mut bt, 100).unwrap(), SeekResult::Found);
+    s.delete(&mut bt).unwrap();
+    assert!(s.prev(&mut bt).unwrap());
+    assert_eq!(s.rowid(&mut bt).unwrap(), *model.range(..100).next_back().unwrap().0);
+    bt.commit().unwrap();
+}
+
+#[test]
+fn drop_and_clear_tree_free_pages() {
+    let vfs = MemoryVfs::new();
+    let mut bt = open(&vfs, 1024);
+    bt.begin_write().unwrap();
+    let t1 = bt.create_tree(TreeKind::Table).unwrap();
+    let t2 = bt.create_tree(TreeKind::Index).unwrap();
+    let ki = Rc::new(KeyInfo { collations: vec![Collation::NoCase], desc: vec![false] });
+    let mut c1 = BtCursor::new(t1, TreeKind::Table, None);
+    let mut c2 = BtCursor::new(t2, TreeKind::Index, Some(ki));
+    for i in 0..1500i64 {
+        c1.insert(&mut bt, i, &rec(&[Value::Blob(vec![1; if i % 100 == 0 { 5000 } else { 30 }])])).unwrap();
+        c2.insert_key(&mut bt, &rec(&[Value::Text(format!("Key{i}")), Value::Integer(i)])).unwrap();
+    }
+    // NOCASE: an equal key (under the collation) replaces the entry.
+    c2.insert_key(&mut bt, &rec(&[Value::Text("KEY7".into()), Value::Integer(7)])).unwrap();
+    let pages = bt.page_count().unwrap();
+    bt.clear_tree(t1).unwrap();
+    assert!(!c1.first(&mut bt).unwrap());
+    integrity(&mut bt, &[(t1, TreeKind::Table), (t2, TreeKind::Index)]);
+    bt.drop_tree(t2).unwrap();
+    integrity(&mut bt, &[(t1, TreeKind::Table)]);
+    // Freed pages are reused: the file does not grow.
+    for i in 0..1500i64 {
+        c1.insert(&mut bt, i, &rec(&[Value::Blob(vec![2; 30])])).unwrap();
+    }
+    assert!(bt.page_count().unwrap() <= pages);
+    integrity(&mut bt, &[(t1, TreeKind::Table)]);
+    bt.commit().unwrap();
+}

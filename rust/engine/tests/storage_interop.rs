@@ -305,3 +305,58 @@ fn sees_commits_of_another_process() {
     assert_eq!(n, 4);
     let _ = Btree::page_size;
 }
+
+#[test]
+fn many_tables_grow_the_schema_root() {
+    // Page 1 (with its 100-byte header) becomes an interior page when the
+    // schema outgrows it; SQLite must accept the result.
+    let dir = TempDir::new("mt");
+    let path = dir.file("m.db");
+    let mut bt = open_unix(&path, 512);
+    bt.begin_write().unwrap();
+    let mut roots = Vec::new();
+    for i in 0..300 {
+        let kind = if i % 3 == 2 { TreeKind::Index } else { TreeKind::Table };
+        let r = bt.create_tree(kind).unwrap();
+        if kind == TreeKind::Table {
+            add_schema_row(&mut bt, "table", &format!("t{i}"), &format!("t{i}"), r, &format!("CREATE TABLE t{i}(x, y)"));
+            let mut c = BtCursor::new(r, TreeKind::Table, None);
+            c.insert(&mut bt, 1, &rec(&[Value::Integer(i), Value::Text(format!("v{i}"))])).unwrap();
+        } else {
+            let t = i - 2;
+            add_schema_row(&mut bt, "index", &format!("i{i}"), &format!("t{t}"), r, &format!("CREATE INDEX i{i} ON t{t}(y)"));
+            let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; 2], desc: vec![false; 2] });
+            let mut c = BtCursor::new(r, TreeKind::Index, Some(ki));
+            c.insert_key(&mut bt, &rec(&[Value::Text(format!("v{t}")), Value::Integer(1)])).unwrap();
+        }
+        roots.push((r, kind));
+    }
+    bt.commit().unwrap();
+    // Drop a third of the tables again (schema rows deleted, trees freed).
+    bt.begin_write().unwrap();
+    let mut c = BtCursor::new(1, TreeKind::Table, None);
+    let mut ok = c.first(&mut bt).unwrap();
+    let mut buf = Vec::new();
+    while ok {
+        c.payload(&mut bt, &mut buf).unwrap();
+        let name = record::decode_column(&buf, 2).unwrap();
+        let root = record::decode_column(&buf, 3).unwrap();
+        let doomed = matches!(&name, Value::Text(n) if n[1..].parse::<u32>().unwrap() % 9 == 0);
+        if doomed {
+            if let Value::Integer(r) = root {
+                bt.drop_tree(r as u32).unwrap();
+            }
+            c.delete(&mut bt).unwrap();
+        }
+        ok = c.next(&mut bt).unwrap();
+    }
+    bt.commit().unwrap();
+    drop(bt);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(sqlite_integrity(&conn), "ok");
+    let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type='table'", [], |r| r.get(0)).unwrap();
+    let expect = (0..300).filter(|i| i % 3 != 2 && i % 9 != 0).count() as i64;
+    assert_eq!(n, expect);
+    let v: String = conn.query_row("SELECT y FROM t4", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, "v4");
+}

@@ -55,6 +55,7 @@ struct Savepoint {
 pub struct Pager {
     vfs: Rc<dyn Vfs>,
     journal_path: String,
+    wal_path: String,
     file: Box<dyn VfsFile>,
     lock: LockState,
     read_only: bool,
@@ -99,6 +100,7 @@ impl Pager {
         let mut p = Pager {
             vfs: vfs.clone(),
             journal_path: format!("{path}-journal"),
+            wal_path: format!("{path}-wal"),
             file: {
                 let size = file.size()?;
                 if size > 0 {
@@ -187,13 +189,30 @@ impl Pager {
         self.file_vers = Some(vers);
         self.page_size = info.page_size;
         self.reserved = info.reserved;
-        self.header_read_only = info.write_version > 2;
+        // Write version 2 = WAL mode, which this pager does not implement
+        // yet: such a file is read only, and unreadable while a non-empty
+        // -wal file may hold committed pages the main file lacks.
+        self.header_read_only = info.write_version >= 2;
+        if info.read_version == 2 && self.wal_has_frames()? {
+            return Err(Error::new(codes::CANTOPEN, "unable to open database file (WAL mode is not supported yet)"));
+        }
         self.cache.set_limit(cache_pages(self.cache_size, self.page_size));
         self.db_size = match info.db_size {
             Some(n) => n,
             None => size.div_ceil(u64::from(self.page_size)).min(u64::from(u32::MAX)) as u32,
         };
         Ok(())
+    }
+
+    fn wal_has_frames(&mut self) -> Result<bool> {
+        if !self.vfs.exists(&self.wal_path)? {
+            return Ok(false);
+        }
+        let opts = OpenOptions { read_only: true, create: false, exclusive: false, kind: FileKind::Wal };
+        match self.vfs.open(&self.wal_path, opts) {
+            Ok(mut f) => Ok(f.size()? > 32),
+            Err(_) => Ok(false),
+        }
     }
 
     /// Takes lock `level`, retrying with sleeps until the busy timeout.

@@ -1,10 +1,24 @@
-//! CONTRACT SKELETON — the SQL helper implements this (and may move the
-//! bodies into other modules), keeping these public signatures, which
-//! `rust/wasm` and the tests use.
+//! The engine's public API: a database connection and its prepared
+//! statements (the shape of SQLite's C API). A statement is compiled
+//! (`compile`) into a VM program (`vdbe`) and run one row per `step`.
+//!
+//! Transactions: outside BEGIN every statement is its own transaction; it
+//! ends (commit, or rollback on error) when the last active statement of
+//! the connection finishes. Every write statement runs inside statement
+//! savepoint 1, so a failing statement undoes only itself.
+//!
+//! Schema changes: a program carries the schema cookie it was compiled
+//! against; if the file's cookie differs at its Transaction op the schema
+//! is re-read and the statement recompiled transparently (up to 3 times).
 
-use crate::error::Result;
+use crate::compile;
+use crate::error::{codes, Error, Result};
+use crate::schema::{self, Schema};
+use crate::storage::btree::{Btree, BtreeOptions, TxnState};
 use crate::value::Value;
+use crate::vdbe::{DbState, Program, Vm};
 use crate::vfs::Vfs;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// sqlite3_open_v2 flags (same bit values as SQLite).
@@ -31,48 +45,383 @@ pub enum StepResult {
     Done,
 }
 
+struct Stmt {
+    /// The statement's text (for recompiling after a schema change).
+    sql: String,
+    prog: Program,
+    vm: Vm,
+    params: Vec<Value>,
+    active: bool,
+    /// Halted (DONE or error): the next step starts over.
+    done: bool,
+}
+
 pub struct Connection {
-    _private: (),
+    bt: Btree,
+    db: DbState,
+    stmts: HashMap<StmtId, Stmt>,
+    next_id: StmtId,
+    n_active: usize,
+    schema_loaded: bool,
+}
+
+fn parse_error(e: ferrolite_parser::ParseError) -> Error {
+    Error::sql(e.message)
 }
 
 impl Connection {
     /// Opens the database at `path` (":memory:" for a private in-memory db).
-    pub fn open(vfs: Rc<dyn Vfs>, path: &str, flags: OpenFlags) -> Result<Connection> { let _ = (vfs, path, flags); todo!() }
+    pub fn open(vfs: Rc<dyn Vfs>, path: &str, flags: OpenFlags) -> Result<Connection> {
+        let f = flags.0;
+        let memory = path == ":memory:" || f & OpenFlags::MEMORY != 0 || path.is_empty();
+        let vfs: Rc<dyn Vfs> = if memory { Rc::new(crate::vfs::memory::MemoryVfs::new()) } else { vfs };
+        let path = if memory { ":memory:" } else { path };
+        let read_only = f & OpenFlags::READWRITE == 0 && f & OpenFlags::READONLY != 0;
+        let opts = BtreeOptions { read_only, create: f & OpenFlags::CREATE != 0 || memory, ..Default::default() };
+        let bt = Btree::open(vfs.clone(), path, opts)?;
+        let mut conn = Connection {
+            bt,
+            db: DbState {
+                schema: Rc::new(Schema { cookie: u32::MAX, ..Default::default() }),
+                autocommit: true,
+                last_insert_rowid: 0,
+                changes: 0,
+                total_changes: 0,
+                interrupt: None,
+                vfs,
+                read_only,
+                busy_timeout: 0,
+            },
+            stmts: HashMap::new(),
+            next_id: 1,
+            n_active: 0,
+            schema_loaded: false,
+        };
+        conn.ensure_schema()?;
+        Ok(conn)
+    }
+
+    /// Reads the schema if it has not been read yet.
+    fn ensure_schema(&mut self) -> Result<()> {
+        if self.schema_loaded {
+            return Ok(());
+        }
+        let started = self.bt.txn_state() == TxnState::None;
+        if started {
+            self.bt.begin_read()?;
+        }
+        let r = schema::load::load(&mut self.bt);
+        if started {
+            let _ = self.bt.rollback();
+        }
+        self.db.schema = Rc::new(r?);
+        self.schema_loaded = true;
+        Ok(())
+    }
+
+    fn compile_text(&self, sql: &str) -> Result<Option<(Program, usize)>> {
+        match ferrolite_parser::parse_one(sql).map_err(parse_error)? {
+            None => Ok(None),
+            Some((stmt, tail)) => {
+                let prog = compile::compile(&stmt, &self.db.schema, sql, tail)?;
+                Ok(Some((prog, tail)))
+            }
+        }
+    }
+
     /// Compiles the first statement of `sql`. Returns None when `sql` holds
     /// only whitespace/comments, plus the byte offset where the rest begins.
-    pub fn prepare(&mut self, sql: &str) -> Result<(Option<StmtId>, usize)> { let _ = sql; todo!() }
+    pub fn prepare(&mut self, sql: &str) -> Result<(Option<StmtId>, usize)> {
+        if let Err(e) = self.ensure_schema() {
+            if e.primary() != codes::BUSY {
+                return Err(e);
+            }
+        }
+        let mut attempt = 0;
+        let (prog, tail) = loop {
+            match self.compile_text(sql) {
+                Ok(Some(x)) => break x,
+                Ok(None) => return Ok((None, sql.len())),
+                Err(e) if attempt == 0 && self.bt.txn_state() == TxnState::None && e.primary() == codes::ERROR => {
+                    // The schema may be stale (another connection changed it).
+                    attempt += 1;
+                    if self.reload_schema_if_changed()? {
+                        continue;
+                    }
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let id = self.next_id;
+        self.next_id = self.next_id.checked_add(1).unwrap_or(1).max(1);
+        let vm = Vm::new(&prog);
+        let params = vec![Value::Null; prog.params.len()];
+        self.stmts.insert(id, Stmt { sql: sql[..tail].to_string(), prog, vm, params, active: false, done: false });
+        Ok((Some(id), tail))
+    }
+
+    /// Re-reads the schema if the file's cookie moved; true if it did.
+    fn reload_schema_if_changed(&mut self) -> Result<bool> {
+        self.bt.begin_read()?;
+        let r = (|| -> Result<bool> {
+            let cookie = self.bt.get_meta(crate::storage::btree::Meta::SchemaCookie)?;
+            if cookie == self.db.schema.cookie {
+                return Ok(false);
+            }
+            self.db.schema = Rc::new(schema::load::load(&mut self.bt)?);
+            Ok(true)
+        })();
+        let _ = self.bt.rollback();
+        r
+    }
+
+    fn stmt(&self, id: StmtId) -> Option<&Stmt> {
+        self.stmts.get(&id)
+    }
+
     /// Binds parameter `idx` (1-based) of `stmt`.
-    pub fn bind(&mut self, stmt: StmtId, idx: usize, v: Value) -> Result<()> { let _ = (stmt, idx, v); todo!() }
-    pub fn clear_bindings(&mut self, stmt: StmtId) -> Result<()> { let _ = stmt; todo!() }
+    pub fn bind(&mut self, stmt: StmtId, idx: usize, v: Value) -> Result<()> {
+        let st = self.stmts.get_mut(&stmt).ok_or_else(|| Error::misuse("bad parameter or other API misuse"))?;
+        if st.active {
+            return Err(Error::misuse("bad parameter or other API misuse"));
+        }
+        if idx == 0 || idx > st.params.len() {
+            return Err(Error::new(codes::RANGE, "column index out of range"));
+        }
+        let v = match v {
+            Value::Real(r) if r.is_nan() => Value::Null,
+            v => v,
+        };
+        st.params[idx - 1] = v;
+        Ok(())
+    }
+
+    pub fn clear_bindings(&mut self, stmt: StmtId) -> Result<()> {
+        let st = self.stmts.get_mut(&stmt).ok_or_else(|| Error::misuse("bad parameter or other API misuse"))?;
+        for p in st.params.iter_mut() {
+            *p = Value::Null;
+        }
+        Ok(())
+    }
+
     /// Number of parameters (the largest index used).
-    pub fn param_count(&self, stmt: StmtId) -> usize { let _ = stmt; todo!() }
+    pub fn param_count(&self, stmt: StmtId) -> usize {
+        self.stmt(stmt).map_or(0, |s| s.prog.params.len())
+    }
+
     /// Name of parameter `idx` (1-based) with its prefix (":a", "@a", "$a",
     /// "?5"), or None for a plain "?".
-    pub fn param_name(&self, stmt: StmtId, idx: usize) -> Option<&str> { let _ = (stmt, idx); todo!() }
+    pub fn param_name(&self, stmt: StmtId, idx: usize) -> Option<&str> {
+        let s = self.stmt(stmt)?;
+        s.prog.params.get(idx.checked_sub(1)?)?.as_deref()
+    }
+
+    /// Ends the statement's run: statement savepoint, change counters, and
+    /// the autocommit transaction when no other statement is active.
+    fn finish(&mut self, id: StmtId, ok: bool) -> Result<()> {
+        let Some(st) = self.stmts.get_mut(&id) else { return Ok(()) };
+        let mut result = Ok(());
+        if st.vm.stmt_savepoint {
+            let r = if ok {
+                self.bt.release(1)
+            } else {
+                self.bt.rollback_to(1).and_then(|_| self.bt.release(1))
+            };
+            st.vm.stmt_savepoint = false;
+            if let Err(e) = r {
+                result = Err(e);
+            }
+        }
+        if ok && st.prog.counts_changes {
+            self.db.changes = st.vm.n_change;
+            self.db.total_changes += st.vm.n_change;
+        }
+        let wrote = st.vm.wrote;
+        if st.active {
+            st.active = false;
+            self.n_active = self.n_active.saturating_sub(1);
+        }
+        st.done = true;
+        if self.db.autocommit && self.n_active == 0 {
+            match self.bt.txn_state() {
+                TxnState::Write => {
+                    if ok && result.is_ok() {
+                        if let Err(e) = self.bt.commit() {
+                            let _ = self.bt.rollback();
+                            result = Err(e);
+                        }
+                    } else {
+                        let _ = self.bt.rollback();
+                    }
+                }
+                TxnState::Read => {
+                    let _ = self.bt.rollback();
+                }
+                TxnState::None => {}
+            }
+        }
+        let _ = wrote;
+        result
+    }
+
     /// Runs until the next row or the end.
-    pub fn step(&mut self, stmt: StmtId) -> Result<StepResult> { let _ = stmt; todo!() }
+    pub fn step(&mut self, stmt: StmtId) -> Result<StepResult> {
+        let Some(st) = self.stmts.get_mut(&stmt) else {
+            return Err(Error::misuse("bad parameter or other API misuse"));
+        };
+        if st.done {
+            st.vm.reset();
+            st.done = false;
+        }
+        if !st.active {
+            st.active = true;
+            self.n_active += 1;
+        }
+        let mut retries = 0;
+        loop {
+            let st = self.stmts.get_mut(&stmt).expect("statement exists");
+            let r = st.vm.step(&st.prog, &mut self.bt, &mut self.db, &st.params);
+            match r {
+                Ok(true) => return Ok(StepResult::Row),
+                Ok(false) => {
+                    self.finish(stmt, true)?;
+                    return Ok(StepResult::Done);
+                }
+                Err(e) if e.primary() == codes::SCHEMA && retries < 3 => {
+                    retries += 1;
+                    if st.vm.stmt_savepoint {
+                        let _ = self.bt.rollback_to(1).and_then(|_| self.bt.release(1));
+                    }
+                    let sql = st.sql.clone();
+                    match self.compile_text(&sql) {
+                        Ok(Some((prog, _))) => {
+                            let st = self.stmts.get_mut(&stmt).expect("statement exists");
+                            let mut params = std::mem::take(&mut st.params);
+                            params.resize(prog.params.len(), Value::Null);
+                            st.vm = Vm::new(&prog);
+                            st.vm.started = true;
+                            st.prog = prog;
+                            st.params = params;
+                        }
+                        Ok(None) => {
+                            self.finish(stmt, true)?;
+                            return Ok(StepResult::Done);
+                        }
+                        Err(e2) => {
+                            let _ = self.finish(stmt, false);
+                            return Err(e2);
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = self.finish(stmt, false);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
     /// The current row after `step` returned Row.
-    pub fn row(&self, stmt: StmtId) -> &[Value] { let _ = stmt; todo!() }
-    pub fn column_count(&self, stmt: StmtId) -> usize { let _ = stmt; todo!() }
-    pub fn column_name(&self, stmt: StmtId, i: usize) -> &str { let _ = (stmt, i); todo!() }
+    pub fn row(&self, stmt: StmtId) -> &[Value] {
+        match self.stmt(stmt) {
+            Some(s) if !s.done => s.vm.row(),
+            _ => &[],
+        }
+    }
+
+    pub fn column_count(&self, stmt: StmtId) -> usize {
+        self.stmt(stmt).map_or(0, |s| s.prog.columns.len())
+    }
+
+    pub fn column_name(&self, stmt: StmtId, i: usize) -> &str {
+        self.stmt(stmt).and_then(|s| s.prog.columns.get(i)).map_or("", |c| c.name.as_str())
+    }
+
     /// Declared type of result column `i` when it is a table column.
-    pub fn column_decltype(&self, stmt: StmtId, i: usize) -> Option<&str> { let _ = (stmt, i); todo!() }
+    pub fn column_decltype(&self, stmt: StmtId, i: usize) -> Option<&str> {
+        self.stmt(stmt)?.prog.columns.get(i)?.decltype.as_deref()
+    }
+
     /// True if the statement makes no direct changes (sqlite3_stmt_readonly).
-    pub fn stmt_readonly(&self, stmt: StmtId) -> bool { let _ = stmt; todo!() }
-    pub fn reset(&mut self, stmt: StmtId) -> Result<()> { let _ = stmt; todo!() }
-    pub fn finalize(&mut self, stmt: StmtId) -> Result<()> { let _ = stmt; todo!() }
+    pub fn stmt_readonly(&self, stmt: StmtId) -> bool {
+        self.stmt(stmt).map_or(true, |s| s.prog.readonly)
+    }
+
+    pub fn reset(&mut self, stmt: StmtId) -> Result<()> {
+        let Some(st) = self.stmts.get_mut(&stmt) else {
+            return Err(Error::misuse("bad parameter or other API misuse"));
+        };
+        let r = if st.active { self.finish(stmt, true) } else { Ok(()) };
+        if let Some(st) = self.stmts.get_mut(&stmt) {
+            st.vm.reset();
+            st.done = false;
+        }
+        r
+    }
+
+    pub fn finalize(&mut self, stmt: StmtId) -> Result<()> {
+        if !self.stmts.contains_key(&stmt) {
+            return Err(Error::misuse("bad parameter or other API misuse"));
+        }
+        let r = self.reset(stmt);
+        self.stmts.remove(&stmt);
+        r
+    }
+
     /// Runs every statement of `sql`, discarding rows.
-    pub fn exec(&mut self, sql: &str) -> Result<()> { let _ = sql; todo!() }
+    pub fn exec(&mut self, sql: &str) -> Result<()> {
+        let mut rest = sql;
+        while !rest.is_empty() {
+            let (id, tail) = self.prepare(rest)?;
+            let Some(id) = id else { break };
+            let r = loop {
+                match self.step(id) {
+                    Ok(StepResult::Row) => continue,
+                    Ok(StepResult::Done) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            let _ = self.finalize(id);
+            r?;
+            rest = &rest[tail..];
+        }
+        Ok(())
+    }
+
     /// Rows changed by the last INSERT/UPDATE/DELETE.
-    pub fn changes(&self) -> i64 { todo!() }
-    pub fn total_changes(&self) -> i64 { todo!() }
-    pub fn last_insert_rowid(&self) -> i64 { todo!() }
-    pub fn is_autocommit(&self) -> bool { todo!() }
-    pub fn set_busy_timeout(&mut self, ms: i32) { let _ = ms; todo!() }
+    pub fn changes(&self) -> i64 {
+        self.db.changes
+    }
+    pub fn total_changes(&self) -> i64 {
+        self.db.total_changes
+    }
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.db.last_insert_rowid
+    }
+    pub fn is_autocommit(&self) -> bool {
+        self.db.autocommit
+    }
+    pub fn set_busy_timeout(&mut self, ms: i32) {
+        let ms = ms.max(0);
+        self.db.busy_timeout = ms;
+        self.bt.set_busy_timeout(ms as u32);
+    }
     /// Installs the interrupt probe the VM calls every few thousand
     /// instructions; when it returns true the statement fails with
     /// SQLITE_INTERRUPT.
-    pub fn set_interrupt_probe(&mut self, probe: Box<dyn FnMut() -> bool>) { let _ = probe; todo!() }
+    pub fn set_interrupt_probe(&mut self, probe: Box<dyn FnMut() -> bool>) {
+        self.db.interrupt = Some(probe);
+    }
     /// Finalizes all statements, rolls back any open transaction, releases locks.
-    pub fn close(self) -> Result<()> { todo!() }
+    pub fn close(mut self) -> Result<()> {
+        let ids: Vec<StmtId> = self.stmts.keys().copied().collect();
+        for id in ids {
+            let _ = self.finalize(id);
+        }
+        if self.bt.txn_state() != TxnState::None {
+            self.bt.rollback()?;
+        }
+        Ok(())
+    }
 }

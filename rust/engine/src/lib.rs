@@ -11,10 +11,14 @@
 
 #![deny(unsafe_code)]
 
+pub mod compile;
 pub mod connection;
 pub mod error;
+pub mod func;
+pub mod schema;
 pub mod storage;
 pub mod value;
+pub mod vdbe;
 pub mod vfs;
 
 pub use connection::{Connection, OpenFlags, StepResult, StmtId};

@@ -81,3 +81,7 @@ pub fn cmp_int_real(i: i64, r: f64) -> Ordering {
         o => o,
     }
 }
+
+pub mod affinity;
+pub mod num;
+pub mod ops;

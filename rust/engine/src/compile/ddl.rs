@@ -1,0 +1,255 @@
+//! CREATE TABLE, CREATE INDEX, DROP TABLE/INDEX/VIEW/TRIGGER: b-tree pages
+//! are allocated/freed by the program, `sqlite_schema` rows are written as
+//! SQLite writes them (type, name, tbl_name, rootpage, sql with the text
+//! `CREATE TABLE ` + the statement from the object name on), the schema
+//! cookie is incremented and the schema re-read.
+
+use super::Builder;
+use crate::error::{codes, Error, Result};
+use crate::schema::build::{build_index, build_table};
+use crate::schema::IndexOrigin;
+use crate::value::Value;
+use crate::vdbe::{Op, P4};
+use ferrolite_parser::ast::{CreateIndex, CreateTable, DropKind, QualifiedName};
+
+const SCHEMA_COOKIE: i32 = 0;
+const SCHEMA_FORMAT: i32 = 1;
+const TEXT_ENCODING: i32 = 4;
+
+impl Builder<'_> {
+    /// Statement text from `start` to the end of the statement.
+    fn tail_text(&self, start: usize) -> String {
+        let end = self.stmt_end.min(self.sql.len());
+        let s = self.sql.get(start..end).unwrap_or("");
+        s.trim_end().trim_end_matches(';').trim_end().to_string()
+    }
+
+    /// Appends a row to sqlite_schema through cursor `c`.
+    fn schema_row(&mut self, c: i32, kind: &str, name: &str, tbl: &str, root_reg: usize, sql: Option<&str>) {
+        let base = self.regs(5);
+        self.load_value(&Value::Text(kind.to_string()), base);
+        self.load_value(&Value::Text(name.to_string()), base + 1);
+        self.load_value(&Value::Text(tbl.to_string()), base + 2);
+        self.op(Op::Copy, root_reg as i32, (base + 3) as i32, 0);
+        match sql {
+            Some(s) => self.load_value(&Value::Text(s.to_string()), base + 4),
+            None => self.load_value(&Value::Null, base + 4),
+        }
+        let rec = self.reg();
+        let rowid = self.reg();
+        self.op(Op::NewRowid, c, rowid as i32, 0);
+        self.op(Op::MakeRecord, base as i32, 5, rec as i32);
+        self.op(Op::Insert, c, rec as i32, rowid as i32);
+    }
+
+    fn bump_cookie(&mut self) {
+        let r = self.reg();
+        let one = self.reg();
+        self.op(Op::ReadCookie, 0, r as i32, SCHEMA_COOKIE);
+        self.op(Op::Integer, 1, one as i32, 0);
+        self.op(Op::Add, r as i32, one as i32, r as i32);
+        self.emit(Op::SetCookie, 0, SCHEMA_COOKIE, r as i32, P4::None, 1);
+        self.op(Op::ParseSchema, 0, 0, 0);
+    }
+
+    fn check_main(name: &QualifiedName) -> Result<()> {
+        if let Some(s) = &name.schema {
+            if !s.eq_ignore_ascii_case("main") {
+                return Err(Error::sql(format!("unknown database {s}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn create_table(b: &mut Builder<'_>, ct: &CreateTable) -> Result<()> {
+    Builder::check_main(&ct.name)?;
+    if ct.temporary {
+        return Err(Error::sql("TEMP tables are not supported yet"));
+    }
+    let name = &ct.name.name;
+    if b.schema.table(name).is_some() || b.schema.others.get(&name.to_ascii_lowercase()).map_or(false, |o| o.kind == "view") {
+        if ct.if_not_exists {
+            b.begin(false);
+            return Ok(());
+        }
+        return Err(Error::sql(format!("table {name} already exists")));
+    }
+    if b.schema.index(name).is_some() {
+        return Err(Error::sql(format!("there is already an index named {name}")));
+    }
+    if name.len() >= 7 && name[..7].eq_ignore_ascii_case("sqlite_") {
+        return Err(Error::sql(format!("object name reserved for internal use: {name}")));
+    }
+    let sql = format!("CREATE TABLE {}", b.tail_text(ct.name_start));
+    let (t, autos) = build_table(ct, &sql)?;
+    if t.without_rowid {
+        return Err(Error::sql("WITHOUT ROWID tables are not supported yet"));
+    }
+    if t.columns.is_empty() {
+        return Err(Error::sql(format!("near \")\": syntax error")));
+    }
+    b.begin(true);
+    let f = b.reg();
+    b.op(Op::ReadCookie, 0, f as i32, SCHEMA_FORMAT);
+    let skip = b.op(Op::If, f as i32, 0, 0);
+    b.op(Op::SetCookie, 0, SCHEMA_FORMAT, 4);
+    b.op(Op::SetCookie, 0, TEXT_ENCODING, 1);
+    b.patch(skip);
+    let root = b.reg();
+    b.op(Op::CreateBtree, 0, root as i32, 1);
+    let mut idx_roots = Vec::new();
+    for _ in &autos {
+        let r = b.reg();
+        b.op(Op::CreateBtree, 0, r as i32, 2);
+        idx_roots.push(r);
+    }
+    let c = b.cursor();
+    b.op(Op::OpenWrite, c, 1, 0);
+    b.schema_row(c, "table", name, name, root, Some(&sql));
+    for (k, r) in idx_roots.iter().enumerate() {
+        let iname = format!("sqlite_autoindex_{name}_{}", k + 1);
+        b.schema_row(c, "index", &iname, name, *r, None);
+    }
+    b.bump_cookie();
+    Ok(())
+}
+
+pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
+    Builder::check_main(&ci.name)?;
+    let name = &ci.name.name;
+    if b.schema.index(name).is_some() {
+        if ci.if_not_exists {
+            b.begin(false);
+            return Ok(());
+        }
+        return Err(Error::sql(format!("index {name} already exists")));
+    }
+    if b.schema.table(name).is_some() {
+        return Err(Error::sql(format!("there is already a table named {name}")));
+    }
+    if name.len() >= 7 && name[..7].eq_ignore_ascii_case("sqlite_") {
+        return Err(Error::sql(format!("object name reserved for internal use: {name}")));
+    }
+    let t = b.schema.table(&ci.table).cloned().ok_or_else(|| Error::sql(format!("no such table: main.{}", ci.table)))?;
+    if t.root == 1 {
+        return Err(Error::sql(format!("table {} may not be indexed", t.name)));
+    }
+    let idx = build_index(ci, &t)?;
+    if idx.unsupported || idx.partial.is_some() {
+        return Err(Error::sql("indexes on expressions and partial indexes are not supported yet"));
+    }
+    let sql = format!("CREATE {}INDEX {}", if ci.unique { "UNIQUE " } else { "" }, b.tail_text(ci.name_start));
+    b.begin(true);
+    let root = b.reg();
+    b.op(Op::CreateBtree, 0, root as i32, 2);
+    let c = b.cursor();
+    b.op(Op::OpenWrite, c, 1, 0);
+    b.schema_row(c, "index", name, &t.name, root, Some(&sql));
+    // Populate from the table.
+    let tc = b.cursor();
+    let ic = b.cursor();
+    b.op(Op::OpenRead, tc, t.root as i32, 0);
+    b.emit(Op::OpenWrite, ic, root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 1);
+    let empty = b.op(Op::Rewind, tc, 0, 0);
+    let top = b.here();
+    let n = idx.columns.len();
+    let k = b.regs(n + 1);
+    for (j, col) in idx.columns.iter().enumerate() {
+        if t.rowid_alias == Some(col.column) {
+            b.op(Op::Rowid, tc, (k + j) as i32, 0);
+        } else {
+            b.op(Op::Column, tc, col.column as i32, (k + j) as i32);
+        }
+    }
+    b.op(Op::Rowid, tc, (k + n) as i32, 0);
+    if idx.unique {
+        let ok = b.emit(Op::NoConflict, ic, 0, k as i32, P4::Int64(n as i64), 0);
+        let cols: Vec<String> = idx.columns.iter().map(|c| format!("{}.{}", t.name, t.columns[c.column].name)).collect();
+        let code = if idx.origin == IndexOrigin::PrimaryKey { codes::CONSTRAINT_PRIMARYKEY } else { codes::CONSTRAINT_UNIQUE };
+        b.emit(Op::Halt, code, 0, 0, P4::Text(format!("UNIQUE constraint failed: {}", cols.join(", "))), 0);
+        b.patch(ok);
+    }
+    let rec = b.reg();
+    b.op(Op::MakeRecord, k as i32, (n + 1) as i32, rec as i32);
+    b.op(Op::IdxInsert, ic, rec as i32, 0);
+    b.op(Op::Next, tc, top, 0);
+    b.patch(empty);
+    b.bump_cookie();
+    Ok(())
+}
+
+/// Deletes sqlite_schema rows whose column `col` equals `value`.
+fn delete_schema_rows(b: &mut Builder<'_>, col: i32, value: &str) {
+    let c = b.cursor();
+    b.op(Op::OpenWrite, c, 1, 0);
+    let v = b.reg();
+    b.load_value(&Value::Text(value.to_string()), v);
+    let empty = b.op(Op::Rewind, c, 0, 0);
+    let top = b.here();
+    let r = b.reg();
+    let eq = b.reg();
+    b.op(Op::Column, c, col, r as i32);
+    b.emit(Op::Eq, r as i32, v as i32, eq as i32, P4::Coll(crate::storage::record::Collation::NoCase), 0);
+    let keep = b.op(Op::IfNot, eq as i32, 0, 1);
+    b.op(Op::Delete, c, 0, 0);
+    // After a delete, Next moves to the entry that followed the deleted one.
+    b.patch(keep);
+    b.op(Op::Next, c, top, 0);
+    b.patch(empty);
+}
+
+pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &QualifiedName) -> Result<()> {
+    Builder::check_main(name)?;
+    let n = &name.name;
+    match kind {
+        DropKind::Table => {
+            let Some(t) = b.schema.table(n).cloned() else {
+                if if_exists {
+                    b.begin(false);
+                    return Ok(());
+                }
+                return Err(Error::sql(format!("no such table: {n}")));
+            };
+            if t.root == 1 || (n.len() >= 7 && n[..7].eq_ignore_ascii_case("sqlite_")) {
+                return Err(Error::sql(format!("table {n} may not be dropped")));
+            }
+            b.begin(true);
+            for idx in &t.indexes {
+                b.op(Op::Destroy, idx.root as i32, 0, 1);
+            }
+            b.op(Op::Destroy, t.root as i32, 0, 1);
+            delete_schema_rows(b, 2, &t.name);
+        }
+        DropKind::Index => {
+            let Some(idx) = b.schema.index(n).cloned() else {
+                if if_exists {
+                    b.begin(false);
+                    return Ok(());
+                }
+                return Err(Error::sql(format!("no such index: {n}")));
+            };
+            if idx.origin != IndexOrigin::Create {
+                return Err(Error::sql("index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped"));
+            }
+            b.begin(true);
+            b.op(Op::Destroy, idx.root as i32, 0, 1);
+            delete_schema_rows(b, 1, &idx.name);
+        }
+        DropKind::View | DropKind::Trigger => {
+            let what = if kind == DropKind::View { "view" } else { "trigger" };
+            let found = b.schema.others.get(&n.to_ascii_lowercase()).filter(|o| o.kind == what).cloned();
+            let Some(o) = found else {
+                if if_exists {
+                    b.begin(false);
+                    return Ok(());
+                }
+                return Err(Error::sql(format!("no such {what}: {n}")));
+            };
+            b.begin(true);
+            delete_schema_rows(b, 1, &o.name);
+        }
+    }
+    b.bump_cookie();
+    Ok(())
+}

@@ -1,0 +1,499 @@
+//! Expression code generation: every expression computes its value into a
+//! target register. Comparisons carry SQLite's comparison affinity and
+//! collation (left operand's explicit COLLATE first, then right's, then the
+//! columns' own). Also: expression affinity, collation, a child walker, and
+//! the aggregate detector used by SELECT.
+
+use super::select::Dest;
+use super::Builder;
+use crate::error::{Error, Result};
+use crate::func::{self, FuncKind};
+use crate::schema::build::collation_by_name;
+use crate::storage::record::Collation;
+use crate::value::affinity::Affinity;
+use crate::value::Value;
+use crate::vdbe::{affinity_num, cmp_flags, Op, P4};
+use ferrolite_parser::ast::{BinaryOp, Expr, FunctionArgs, InRhs, LikeOp, Literal, UnaryOp};
+
+/// Calls `f` on each direct child expression (not inside subqueries).
+pub fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match e {
+        Expr::Literal(_) | Expr::Column { .. } | Expr::Param(_) | Expr::Exists(_) | Expr::Subquery(_) => {}
+        Expr::Unary { expr, .. } | Expr::IsNull(expr) | Expr::NotNull(expr) | Expr::Cast { expr, .. } | Expr::Collate { expr, .. } => f(expr),
+        Expr::Binary { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        Expr::Like { expr, pattern, escape, .. } => {
+            f(expr);
+            f(pattern);
+            if let Some(e) = escape {
+                f(e);
+            }
+        }
+        Expr::Between { expr, low, high, .. } => {
+            f(expr);
+            f(low);
+            f(high);
+        }
+        Expr::In { expr, rhs, .. } => {
+            f(expr);
+            if let InRhs::List(l) = rhs {
+                for x in l {
+                    f(x);
+                }
+            }
+        }
+        Expr::Case { operand, when_then, else_expr } => {
+            if let Some(o) = operand {
+                f(o);
+            }
+            for (w, t) in when_then {
+                f(w);
+                f(t);
+            }
+            if let Some(x) = else_expr {
+                f(x);
+            }
+        }
+        Expr::Function(fc) => {
+            if let FunctionArgs::List(a) = &fc.args {
+                for x in a {
+                    f(x);
+                }
+            }
+            if let Some(x) = &fc.filter {
+                f(x);
+            }
+        }
+        Expr::Raise { message, .. } => {
+            if let Some(m) = message {
+                f(m);
+            }
+        }
+        Expr::Vector(v) => {
+            for x in v {
+                f(x);
+            }
+        }
+    }
+}
+
+/// True if `e` contains a subquery anywhere (not counting nested ones twice).
+pub fn has_subquery(e: &Expr) -> bool {
+    match e {
+        Expr::Exists(_) | Expr::Subquery(_) => true,
+        Expr::In { rhs: InRhs::Select(_) | InRhs::Table { .. }, .. } => true,
+        _ => {
+            let mut any = false;
+            children(e, &mut |c| any |= has_subquery(c));
+            any
+        }
+    }
+}
+
+/// Is this a call of an aggregate function?
+pub fn is_agg_call(e: &Expr) -> bool {
+    if let Expr::Function(fc) = e {
+        if fc.over.is_some() {
+            return false;
+        }
+        let n = match &fc.args {
+            FunctionArgs::Star => 0,
+            FunctionArgs::List(a) => a.len(),
+        };
+        if let Ok(f) = func::lookup(&fc.name, n, false) {
+            return func::is_aggregate(f);
+        }
+    }
+    false
+}
+
+/// Collects aggregate calls in `e` (not inside subqueries) in order.
+pub fn collect_aggs(e: &Expr, out: &mut Vec<Expr>) {
+    if is_agg_call(e) {
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+        return;
+    }
+    children(e, &mut |c| collect_aggs(c, out));
+}
+
+pub fn type_affinity(type_name: &str) -> Affinity {
+    Affinity::from_decltype(type_name)
+}
+
+fn cmp_affinity(a: Affinity, b: Affinity) -> u16 {
+    let some = |x: Affinity| x != Affinity::Blob;
+    let aff = if some(a) && some(b) {
+        if a.is_numeric() || b.is_numeric() {
+            Affinity::Numeric
+        } else {
+            Affinity::Blob
+        }
+    } else if !some(a) && !some(b) {
+        Affinity::Blob
+    } else if some(a) {
+        a
+    } else {
+        b
+    };
+    match aff {
+        Affinity::Blob => 0,
+        Affinity::Text => cmp_flags::AFF_TEXT,
+        _ => cmp_flags::AFF_NUMERIC,
+    }
+}
+
+impl Builder<'_> {
+    pub fn expr_affinity(&self, e: &Expr) -> Affinity {
+        match e {
+            Expr::Column { table, column, .. } => match self.resolve_column(table.as_deref(), column) {
+                Ok(Some(super::resolve::ColRef::Column { table, col, .. })) => table.columns[col].affinity,
+                Ok(Some(super::resolve::ColRef::Rowid { .. })) => Affinity::Integer,
+                _ => Affinity::Blob,
+            },
+            Expr::Cast { type_name, .. } => type_affinity(&type_name.name),
+            Expr::Collate { expr, .. } => self.expr_affinity(expr),
+            Expr::Subquery(s) => match &s.body.first {
+                ferrolite_parser::ast::SelectCore::Select(c) => match c.columns.first() {
+                    Some(ferrolite_parser::ast::ResultColumn::Expr { expr, .. }) if c.from.is_none() => self.expr_affinity(expr),
+                    _ => Affinity::Blob,
+                },
+                _ => Affinity::Blob,
+            },
+            _ => Affinity::Blob,
+        }
+    }
+
+    /// Collation of an expression and whether it was explicit (COLLATE).
+    pub fn expr_collation(&self, e: &Expr) -> Result<Option<(Collation, bool)>> {
+        Ok(match e {
+            Expr::Collate { collation, .. } => Some((collation_by_name(collation)?, true)),
+            Expr::Column { table, column, .. } => match self.resolve_column(table.as_deref(), column) {
+                Ok(Some(super::resolve::ColRef::Column { table, col, .. })) => Some((table.columns[col].collation, false)),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    pub fn cmp_collation(&self, l: &Expr, r: &Expr) -> Result<Collation> {
+        let (a, b) = (self.expr_collation(l)?, self.expr_collation(r)?);
+        Ok(match (a, b) {
+            (Some((c, true)), _) => c,
+            (_, Some((c, true))) => c,
+            (Some((c, false)), _) => c,
+            (_, Some((c, false))) => c,
+            _ => Collation::Binary,
+        })
+    }
+
+    /// Emits a comparison of already-computed registers.
+    pub fn emit_compare(&mut self, op: Op, l: &Expr, r: &Expr, rl: usize, rr: usize, target: usize, nulleq: bool) -> Result<()> {
+        let coll = self.cmp_collation(l, r)?;
+        let mut p5 = cmp_affinity(self.expr_affinity(l), self.expr_affinity(r));
+        if nulleq {
+            p5 |= cmp_flags::NULLEQ;
+        }
+        self.emit(op, rl as i32, rr as i32, target as i32, P4::Coll(coll), p5);
+        Ok(())
+    }
+
+    /// Computes `e` into a fresh register.
+    pub fn expr_reg(&mut self, e: &Expr) -> Result<usize> {
+        let r = self.reg();
+        self.expr(e, r)?;
+        Ok(r)
+    }
+
+    /// Computes `e` into register `target`.
+    pub fn expr(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        if let Some(f) = self.frames.last() {
+            if let Some((_, r)) = f.map.iter().find(|(x, _)| x == e) {
+                let r = *r as i32;
+                self.op(Op::Copy, r, t, 0);
+                return Ok(());
+            }
+        }
+        match e {
+            Expr::Literal(l) => match l {
+                Literal::Integer(i) => self.load_value(&Value::Integer(*i), target),
+                Literal::Real(r) => self.load_value(&Value::Real(*r), target),
+                Literal::String(s) => self.load_value(&Value::Text(s.clone()), target),
+                Literal::Blob(b) => self.load_value(&Value::Blob(b.clone()), target),
+                Literal::Null => self.load_value(&Value::Null, target),
+                Literal::CurrentTime | Literal::CurrentDate | Literal::CurrentTimestamp => {
+                    let name = match l {
+                        Literal::CurrentTime => "time",
+                        Literal::CurrentDate => "date",
+                        _ => "datetime",
+                    };
+                    let f = func::lookup(name, 0, false).map_err(|_| Error::sql("no such function"))?;
+                    self.emit(Op::Function, 0, t, t, P4::Func(f), 0);
+                }
+            },
+            Expr::Column { table, column, double_quoted, .. } => match self.resolve_column(table.as_deref(), column)? {
+                Some(super::resolve::ColRef::Column { cursor, col, .. }) => {
+                    self.op(Op::Column, cursor, col as i32, t);
+                }
+                Some(super::resolve::ColRef::Rowid { cursor, .. }) => {
+                    self.op(Op::Rowid, cursor, t, 0);
+                }
+                None => {
+                    if table.is_none() && *double_quoted {
+                        self.load_value(&Value::Text(column.clone()), target);
+                    } else if table.is_none() && column.eq_ignore_ascii_case("true") {
+                        self.load_value(&Value::Integer(1), target);
+                    } else if table.is_none() && column.eq_ignore_ascii_case("false") {
+                        self.load_value(&Value::Integer(0), target);
+                    } else {
+                        return Err(Self::no_such_column(table.as_deref(), column));
+                    }
+                }
+            },
+            Expr::Param(p) => {
+                let i = self.param_index(p)?;
+                self.op(Op::Variable, i as i32, t, 0);
+            }
+            Expr::Unary { op, expr } => match op {
+                UnaryOp::Plus => self.expr(expr, target)?,
+                UnaryOp::Neg => {
+                    if let Expr::Literal(Literal::Integer(i)) = expr.as_ref() {
+                        match i.checked_neg() {
+                            Some(n) => self.load_value(&Value::Integer(n), target),
+                            None => self.load_value(&Value::Real(-(*i as f64)), target),
+                        }
+                    } else if let Expr::Literal(Literal::Real(r)) = expr.as_ref() {
+                        self.load_value(&Value::Real(-r), target);
+                    } else {
+                        let r = self.expr_reg(expr)?;
+                        self.op(Op::Negative, r as i32, t, 0);
+                    }
+                }
+                UnaryOp::Not => {
+                    let r = self.expr_reg(expr)?;
+                    self.op(Op::Not, r as i32, t, 0);
+                }
+                UnaryOp::BitNot => {
+                    let r = self.expr_reg(expr)?;
+                    self.op(Op::BitNot, r as i32, t, 0);
+                }
+            },
+            Expr::Binary { op, left, right } => {
+                let vop = match op {
+                    BinaryOp::Arrow | BinaryOp::LongArrow => return Err(Error::sql("JSON operators are not supported yet")),
+                    _ => *op,
+                };
+                let rl = self.expr_reg(left)?;
+                let rr = self.expr_reg(right)?;
+                let (a, b) = (rl as i32, rr as i32);
+                match vop {
+                    BinaryOp::And => {
+                        self.op(Op::And, a, b, t);
+                    }
+                    BinaryOp::Or => {
+                        self.op(Op::Or, a, b, t);
+                    }
+                    BinaryOp::Eq => self.emit_compare(Op::Eq, left, right, rl, rr, target, false)?,
+                    BinaryOp::NotEq => self.emit_compare(Op::Ne, left, right, rl, rr, target, false)?,
+                    BinaryOp::Lt => self.emit_compare(Op::Lt, left, right, rl, rr, target, false)?,
+                    BinaryOp::Le => self.emit_compare(Op::Le, left, right, rl, rr, target, false)?,
+                    BinaryOp::Gt => self.emit_compare(Op::Gt, left, right, rl, rr, target, false)?,
+                    BinaryOp::Ge => self.emit_compare(Op::Ge, left, right, rl, rr, target, false)?,
+                    BinaryOp::Is => self.emit_compare(Op::Eq, left, right, rl, rr, target, true)?,
+                    BinaryOp::IsNot => self.emit_compare(Op::Ne, left, right, rl, rr, target, true)?,
+                    _ => {
+                        let o = match vop {
+                            BinaryOp::BitAnd => Op::BitAnd,
+                            BinaryOp::BitOr => Op::BitOr,
+                            BinaryOp::ShiftLeft => Op::ShiftLeft,
+                            BinaryOp::ShiftRight => Op::ShiftRight,
+                            BinaryOp::Add => Op::Add,
+                            BinaryOp::Sub => Op::Subtract,
+                            BinaryOp::Mul => Op::Multiply,
+                            BinaryOp::Div => Op::Divide,
+                            BinaryOp::Rem => Op::Remainder,
+                            _ => Op::Concat,
+                        };
+                        self.op(o, a, b, t);
+                    }
+                }
+            }
+            Expr::Like { op, not, expr, pattern, escape } => {
+                let name = match op {
+                    LikeOp::Like => "like",
+                    LikeOp::Glob => "glob",
+                    LikeOp::Regexp => return Err(Error::sql("no such function: REGEXP")),
+                    LikeOp::Match => return Err(Error::sql("unable to use function MATCH in the requested context")),
+                };
+                let n = if escape.is_some() { 3 } else { 2 };
+                let base = self.regs(n);
+                self.expr(pattern, base)?;
+                self.expr(expr, base + 1)?;
+                if let Some(esc) = escape {
+                    self.expr(esc, base + 2)?;
+                }
+                let f = func::lookup(name, n, false).map_err(|_| Error::sql("no such function"))?;
+                self.emit(Op::Function, n as i32, base as i32, t, P4::Func(f), 0);
+                if *not {
+                    self.op(Op::Not, t, t, 0);
+                }
+            }
+            Expr::Between { expr, not, low, high } => {
+                let rx = self.expr_reg(expr)?;
+                let rl = self.expr_reg(low)?;
+                let rh = self.expr_reg(high)?;
+                let (c1, c2) = (self.reg(), self.reg());
+                self.emit_compare(Op::Ge, expr, low, rx, rl, c1, false)?;
+                self.emit_compare(Op::Le, expr, high, rx, rh, c2, false)?;
+                self.op(Op::And, c1 as i32, c2 as i32, t);
+                if *not {
+                    self.op(Op::Not, t, t, 0);
+                }
+            }
+            Expr::In { expr, not, rhs } => {
+                self.in_expr(expr, rhs, target)?;
+                if *not {
+                    self.op(Op::Not, t, t, 0);
+                }
+            }
+            Expr::IsNull(x) | Expr::NotNull(x) => {
+                let r = self.expr_reg(x)?;
+                let is_null = matches!(e, Expr::IsNull(_));
+                self.op(Op::Integer, (!is_null) as i32, t, 0);
+                let j = self.op(Op::NotNull, r as i32, 0, 0);
+                self.op(Op::Integer, is_null as i32, t, 0);
+                self.patch(j);
+            }
+            Expr::Exists(s) => {
+                self.op(Op::Integer, 0, t, 0);
+                let mut d = Dest::Exists { reg: target, exits: Vec::new() };
+                self.subselect(s, &mut d)?;
+            }
+            Expr::Subquery(s) => {
+                self.op(Op::Null, 0, t, 0);
+                let mut d = Dest::Scalar { reg: target, exits: Vec::new() };
+                self.subselect(s, &mut d)?;
+            }
+            Expr::Case { operand, when_then, else_expr } => {
+                let rop = match operand {
+                    Some(o) => Some(self.expr_reg(o)?),
+                    None => None,
+                };
+                let mut ends = Vec::new();
+                let rc = self.reg();
+                for (w, th) in when_then {
+                    match (&rop, operand) {
+                        (Some(ro), Some(o)) => {
+                            let rw = self.expr_reg(w)?;
+                            self.emit_compare(Op::Eq, o, w, *ro, rw, rc, false)?;
+                        }
+                        _ => self.expr(w, rc)?,
+                    }
+                    let skip = self.op(Op::IfNot, rc as i32, 0, 1);
+                    self.expr(th, target)?;
+                    ends.push(self.op(Op::Goto, 0, 0, 0));
+                    self.patch(skip);
+                }
+                match else_expr {
+                    Some(x) => self.expr(x, target)?,
+                    None => {
+                        self.op(Op::Null, 0, t, 0);
+                    }
+                }
+                self.patch_all(&ends);
+            }
+            Expr::Cast { expr, type_name } => {
+                self.expr(expr, target)?;
+                let a = affinity_num(type_affinity(&type_name.name));
+                self.op(Op::Cast, t, a, 0);
+            }
+            Expr::Collate { expr, collation } => {
+                collation_by_name(collation)?;
+                self.expr(expr, target)?;
+            }
+            Expr::Function(fc) => {
+                if fc.over.is_some() {
+                    return Err(Error::sql("window functions are not supported yet"));
+                }
+                let args: &[Expr] = match &fc.args {
+                    FunctionArgs::Star => &[],
+                    FunctionArgs::List(a) => a,
+                };
+                let f = match func::lookup(&fc.name, args.len(), false) {
+                    Ok(f) => f,
+                    Err(true) => return Err(Error::sql(format!("wrong number of arguments to function {}()", fc.name))),
+                    Err(false) => return Err(Error::sql(format!("no such function: {}", fc.name))),
+                };
+                if let FuncKind::Aggregate(_) = f.kind {
+                    return Err(Error::sql(format!("misuse of aggregate function {}()", fc.name)));
+                }
+                if fc.distinct {
+                    return Err(Error::sql(format!("DISTINCT aggregates must have exactly one argument")));
+                }
+                let base = self.regs(args.len());
+                for (k, a) in args.iter().enumerate() {
+                    self.expr(a, base + k)?;
+                }
+                self.emit(Op::Function, args.len() as i32, base as i32, t, P4::Func(f), 0);
+            }
+            Expr::Raise { .. } => return Err(Error::sql("RAISE() may only be used within a trigger-program")),
+            Expr::Vector(_) => return Err(Error::sql("row value misused")),
+        }
+        Ok(())
+    }
+
+    /// `x IN (...)` with SQL's three-valued result.
+    fn in_expr(&mut self, x: &Expr, rhs: &InRhs, target: usize) -> Result<()> {
+        let t = target as i32;
+        if let InRhs::List(l) = rhs {
+            if l.is_empty() {
+                self.op(Op::Integer, 0, t, 0);
+                return Ok(());
+            }
+        }
+        let rx = self.expr_reg(x)?;
+        let rnull = self.reg();
+        self.op(Op::Null, 0, t, 0);
+        let xnull = self.op(Op::IsNull, rx as i32, 0, 0);
+        self.op(Op::Integer, 0, t, 0);
+        self.op(Op::Integer, 0, rnull as i32, 0);
+        let mut found = Vec::new();
+        match rhs {
+            InRhs::List(items) => {
+                let rc = self.reg();
+                for it in items {
+                    let ri = self.expr_reg(it)?;
+                    self.emit_compare(Op::Eq, x, it, rx, ri, rc, false)?;
+                    found.push(self.op(Op::If, rc as i32, 0, 0));
+                    let nn = self.op(Op::NotNull, rc as i32, 0, 0);
+                    self.op(Op::Integer, 1, rnull as i32, 0);
+                    self.patch(nn);
+                }
+            }
+            InRhs::Select(s) => {
+                let mut d = Dest::In { lhs: rx, lhs_expr: x.clone(), found: target, null_flag: rnull, exits: Vec::new() };
+                self.subselect(s, &mut d)?;
+                found.push(self.op(Op::If, t, 0, 0));
+            }
+            InRhs::Table { name, .. } => {
+                return Err(Error::sql(format!("IN {} is not supported yet", name.name)));
+            }
+        }
+        let done = self.op(Op::Goto, 0, 0, 0);
+        self.patch_all(&found);
+        self.op(Op::Integer, 1, t, 0);
+        let end = self.op(Op::Goto, 0, 0, 0);
+        self.patch(done);
+        // Not found: NULL if a comparison was NULL.
+        let skip = self.op(Op::IfNot, rnull as i32, 0, 1);
+        self.op(Op::Null, 0, t, 0);
+        self.patch(skip);
+        self.patch(end);
+        self.patch(xnull);
+        Ok(())
+    }
+}

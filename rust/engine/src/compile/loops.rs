@@ -1,0 +1,287 @@
+//! Nested-loop scans over the sources of the top frame, SQLite's "where"
+//! code generation in miniature. Each WHERE/ON term is tested at the
+//! innermost loop level it references; a level whose table has a usable
+//! equality on its rowid seeks (SeekRowid) and one with equalities on a
+//! prefix of an index scans that index range instead of the table.
+//!
+//! LEFT JOIN: a flag register records whether the right side matched; if it
+//! did not, the cursor is set to a NULL row and the body runs once more,
+//! after the ON terms and before the WHERE terms of that level.
+
+use super::expr::has_subquery;
+use super::resolve::ColRef;
+use super::Builder;
+use crate::error::Result;
+use crate::schema::Index;
+use crate::value::affinity::Affinity;
+use crate::vdbe::{Op, P4};
+use ferrolite_parser::ast::{BinaryOp, Expr};
+use std::rc::Rc;
+
+/// How each source joins to the ones before it.
+#[derive(Clone, Debug, Default)]
+pub struct JoinInfo {
+    pub left: bool,
+    pub on: Vec<Expr>,
+}
+
+enum Plan {
+    Scan,
+    Rowid(Expr),
+    Index(Rc<Index>, Vec<Expr>),
+}
+
+/// Splits an expression on AND.
+pub fn split_and<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    if let Expr::Binary { op: BinaryOp::And, left, right } = e {
+        split_and(left, out);
+        split_and(right, out);
+    } else {
+        out.push(e);
+    }
+}
+
+pub type Body<'a> = dyn FnMut(&mut Builder<'_>) -> Result<()> + 'a;
+
+impl Builder<'_> {
+    /// Highest top-frame source a term references (None: references none).
+    pub fn term_level(&self, e: &Expr) -> Option<usize> {
+        let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
+        if has_subquery(e) {
+            return n.checked_sub(1);
+        }
+        let top = self.frames.len().saturating_sub(1);
+        let mut lvl: Option<usize> = None;
+        self.walk_columns(e, &mut |r| {
+            if let Some(r) = r {
+                let (f, s) = r.source();
+                if f == top {
+                    lvl = Some(lvl.map_or(s, |l: usize| l.max(s)));
+                }
+            }
+        });
+        lvl
+    }
+
+    fn walk_columns(&self, e: &Expr, f: &mut dyn FnMut(Option<ColRef>)) {
+        if let Expr::Column { table, column, .. } = e {
+            f(self.resolve_column(table.as_deref(), column).ok().flatten());
+            return;
+        }
+        super::expr::children(e, &mut |c| self.walk_columns(c, f));
+    }
+
+    /// If `e` is a column of source `src` of the top frame, which one.
+    fn source_column(&self, e: &Expr, src: usize) -> Option<ColRef> {
+        let inner = match e {
+            Expr::Collate { expr, .. } => expr.as_ref(),
+            e => e,
+        };
+        if let Expr::Column { table, column, .. } = inner {
+            let r = self.resolve_column(table.as_deref(), column).ok().flatten()?;
+            let top = self.frames.len() - 1;
+            if r.source() == (top, src) {
+                return Some(r);
+            }
+        }
+        None
+    }
+
+    fn usable_other(&self, e: &Expr, level: usize) -> bool {
+        !has_subquery(e) && self.term_level(e).map_or(true, |l| l < level)
+    }
+
+    fn choose_plan(&self, level: usize, terms: &[&Expr]) -> Plan {
+        let src = &self.frames.last().expect("frame").sources[level];
+        if src.table.root == 0 {
+            return Plan::Scan;
+        }
+        // Equality terms (column side, other side).
+        let mut eqs: Vec<(ColRef, &Expr, &Expr)> = Vec::new();
+        for t in terms {
+            if let Expr::Binary { op: BinaryOp::Eq | BinaryOp::Is, left, right } = t {
+                if let BinaryOp::Is = match t {
+                    Expr::Binary { op, .. } => *op,
+                    _ => BinaryOp::Eq,
+                } {
+                    continue;
+                }
+                for (a, b) in [(left, right), (right, left)] {
+                    if let Some(c) = self.source_column(a, level) {
+                        if self.usable_other(b, level) {
+                            eqs.push((c, a, b));
+                        }
+                    }
+                }
+            }
+        }
+        for (c, _, other) in &eqs {
+            if let ColRef::Rowid { .. } = c {
+                return Plan::Rowid((*other).clone());
+            }
+        }
+        let mut best: Option<(Rc<Index>, Vec<Expr>)> = None;
+        for idx in &src.table.indexes {
+            if idx.unsupported || idx.partial.is_some() {
+                continue;
+            }
+            let mut keys = Vec::new();
+            for ic in &idx.columns {
+                let col = &src.table.columns[ic.column];
+                let hit = eqs.iter().find(|(c, a, b)| {
+                    matches!(c, ColRef::Column { col: k, .. } if *k == ic.column)
+                        && self.cmp_collation(a, b).ok() == Some(ic.collation)
+                        && {
+                            let oa = self.expr_affinity(b);
+                            match col.affinity {
+                                Affinity::Blob => oa == Affinity::Blob,
+                                Affinity::Text => oa == Affinity::Blob || oa == Affinity::Text,
+                                _ => true,
+                            }
+                        }
+                });
+                match hit {
+                    Some((_, _, b)) => keys.push((*b).clone()),
+                    None => break,
+                }
+            }
+            if !keys.is_empty() && best.as_ref().map_or(true, |(_, k)| keys.len() > k.len()) {
+                best = Some((idx.clone(), keys));
+            }
+        }
+        match best {
+            Some((i, k)) => Plan::Index(i, k),
+            None => Plan::Scan,
+        }
+    }
+
+    /// Generates the nested loops over every source of the top frame and
+    /// calls `body` at the innermost point.
+    pub fn gen_loops(&mut self, joins: &[JoinInfo], where_: Option<&Expr>, body: &mut Body<'_>) -> Result<()> {
+        let mut terms: Vec<&Expr> = Vec::new();
+        if let Some(w) = where_ {
+            split_and(w, &mut terms);
+        }
+        let owned_on: Vec<Vec<Expr>> = joins.iter().map(|j| if j.left { Vec::new() } else { j.on.clone() }).collect();
+        let mut all: Vec<&Expr> = terms;
+        for o in &owned_on {
+            for e in o {
+                all.push(e);
+            }
+        }
+        let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
+        let levels: Vec<usize> = all.iter().map(|t| self.term_level(t).unwrap_or(0)).collect();
+        if n == 0 {
+            let mut skips = Vec::new();
+            for t in &all {
+                let r = self.expr_reg(t)?;
+                skips.push(self.op(Op::IfNot, r as i32, 0, 1));
+            }
+            body(self)?;
+            self.patch_all(&skips);
+            return Ok(());
+        }
+        self.gen_level(0, joins, &all, &levels, body)
+    }
+
+    fn gen_level(&mut self, i: usize, joins: &[JoinInfo], terms: &[&Expr], levels: &[usize], body: &mut Body<'_>) -> Result<()> {
+        let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
+        let src = self.frames.last().expect("frame").sources[i].clone();
+        let cur = src.cursor;
+        let left = joins.get(i).map_or(false, |j| j.left);
+        let on: Vec<Expr> = if left { joins[i].on.clone() } else { Vec::new() };
+        let here_terms: Vec<&Expr> = terms.iter().zip(levels).filter(|(_, l)| **l == i).map(|(t, _)| *t).collect();
+        let mut seek_terms: Vec<&Expr> = on.iter().collect();
+        if !left {
+            seek_terms.extend(here_terms.iter().copied());
+        }
+        let plan = self.choose_plan(i, &seek_terms);
+        if src.table.root != 0 {
+            self.op(Op::OpenRead, cur, src.table.root as i32, 0);
+        }
+        let rflag = if left {
+            let r = self.reg();
+            self.op(Op::Integer, 0, r as i32, 0);
+            Some(r)
+        } else {
+            None
+        };
+        let mut exits: Vec<usize> = Vec::new();
+        let mut nexts: Vec<usize> = Vec::new();
+        let mut idx_cur: Option<i32> = None;
+        let top: i32;
+        let mut idx_keys = (0usize, 0usize);
+        match &plan {
+            Plan::Scan => {
+                exits.push(self.op(Op::Rewind, cur, 0, 0));
+                top = self.here();
+            }
+            Plan::Rowid(other) => {
+                let r = self.expr_reg(other)?;
+                exits.push(self.op(Op::SeekRowid, cur, 0, r as i32));
+                top = self.here();
+            }
+            Plan::Index(idx, keys) => {
+                let ic = self.cursor();
+                idx_cur = Some(ic);
+                self.emit(Op::OpenRead, ic, idx.root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 0);
+                let base = self.regs(keys.len());
+                for (k, e) in keys.iter().enumerate() {
+                    self.expr(e, base + k)?;
+                }
+                let aff: String = idx.columns.iter().take(keys.len()).map(|c| src.table.columns[c.column].affinity.code()).collect();
+                self.emit(Op::Affinity, base as i32, keys.len() as i32, 0, P4::Affinity(aff), 0);
+                for k in 0..keys.len() {
+                    exits.push(self.op(Op::IsNull, (base + k) as i32, 0, 0));
+                }
+                exits.push(self.emit(Op::SeekGE, ic, 0, base as i32, P4::Int64(keys.len() as i64), 0));
+                top = self.here();
+                exits.push(self.emit(Op::IdxGT, ic, 0, base as i32, P4::Int64(keys.len() as i64), 0));
+                let rr = self.reg();
+                self.op(Op::IdxRowid, ic, rr as i32, 0);
+                nexts.push(self.op(Op::SeekRowid, cur, 0, rr as i32));
+                idx_keys = (base, keys.len());
+            }
+        }
+        let _ = idx_keys;
+        for t in &on {
+            let r = self.expr_reg(t)?;
+            nexts.push(self.op(Op::IfNot, r as i32, 0, 1));
+        }
+        if let Some(f) = rflag {
+            self.op(Op::Integer, 1, f as i32, 0);
+        }
+        let body_start = self.here();
+        for t in &here_terms {
+            let r = self.expr_reg(t)?;
+            nexts.push(self.op(Op::IfNot, r as i32, 0, 1));
+        }
+        if i + 1 < n {
+            self.gen_level(i + 1, joins, terms, levels, body)?;
+        } else {
+            body(self)?;
+        }
+        self.patch_all(&nexts);
+        match &plan {
+            Plan::Scan => {
+                self.op(Op::Next, cur, top, 0);
+            }
+            Plan::Rowid(_) => {}
+            Plan::Index(..) => {
+                self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
+            }
+        }
+        self.patch_all(&exits);
+        if let Some(f) = rflag {
+            let done = self.op(Op::If, f as i32, 0, 0);
+            self.op(Op::Integer, 1, f as i32, 0);
+            self.op(Op::NullRow, cur, 0, 0);
+            if let Some(ic) = idx_cur {
+                self.op(Op::NullRow, ic, 0, 0);
+            }
+            self.op(Op::Goto, 0, body_start, 0);
+            self.patch(done);
+        }
+        Ok(())
+    }
+}

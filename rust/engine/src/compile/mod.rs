@@ -1,0 +1,236 @@
+//! The compiler: parse tree -> VM program. `Builder` allocates registers,
+//! cursors and parameter numbers and emits instructions; the per-statement
+//! files generate code for SELECT, INSERT, UPDATE/DELETE, DDL, PRAGMA and
+//! transaction control; `expr` compiles expressions; `resolve` binds names;
+//! `loops` generates the nested-loop scans (with rowid/index seeks).
+//!
+//! Invariants:
+//! - Register 0 is never used (0 means "none" in operands).
+//! - Jumps emitted with target 0 are patched before the program is returned.
+//! - Every statement touching the database starts with one Transaction op
+//!   carrying the schema cookie it was compiled against.
+
+pub mod ddl;
+pub mod dml;
+pub mod expr;
+pub mod loops;
+pub mod pragma;
+pub mod resolve;
+pub mod select;
+
+use crate::error::{Error, Result};
+use crate::schema::Schema;
+use crate::value::Value;
+use crate::vdbe::{ColumnMeta, Insn, Op, Program, P4};
+use ferrolite_parser::ast::{Param, Stmt, TransactionKind};
+use resolve::Frame;
+
+pub struct Builder<'s> {
+    pub insns: Vec<Insn>,
+    pub n_regs: usize,
+    pub n_cursors: usize,
+    pub params: Vec<Option<String>>,
+    pub schema: &'s Schema,
+    /// Text the statement's spans index into.
+    pub sql: &'s str,
+    /// Byte offset where the statement's text ends (for stored CREATE text).
+    pub stmt_end: usize,
+    pub frames: Vec<Frame>,
+    pub columns: Vec<ColumnMeta>,
+    pub readonly: bool,
+    pub counts_changes: bool,
+}
+
+impl<'s> Builder<'s> {
+    pub fn new(schema: &'s Schema, sql: &'s str, stmt_end: usize) -> Builder<'s> {
+        Builder {
+            insns: Vec::new(),
+            n_regs: 1,
+            n_cursors: 0,
+            params: Vec::new(),
+            schema,
+            sql,
+            stmt_end,
+            frames: Vec::new(),
+            columns: Vec::new(),
+            readonly: true,
+            counts_changes: false,
+        }
+    }
+
+    pub fn emit(&mut self, op: Op, p1: i32, p2: i32, p3: i32, p4: P4, p5: u16) -> usize {
+        self.insns.push(Insn { op, p1, p2, p3, p4, p5 });
+        self.insns.len() - 1
+    }
+    pub fn op(&mut self, op: Op, p1: i32, p2: i32, p3: i32) -> usize {
+        self.emit(op, p1, p2, p3, P4::None, 0)
+    }
+    /// Address of the next instruction.
+    pub fn here(&self) -> i32 {
+        self.insns.len() as i32
+    }
+    /// Makes the jump at `addr` go to the next instruction.
+    pub fn patch(&mut self, addr: usize) {
+        let h = self.here();
+        self.insns[addr].p2 = h;
+    }
+    pub fn patch_all(&mut self, addrs: &[usize]) {
+        for &a in addrs {
+            self.patch(a);
+        }
+    }
+    pub fn reg(&mut self) -> usize {
+        self.n_regs += 1;
+        self.n_regs - 1
+    }
+    pub fn regs(&mut self, n: usize) -> usize {
+        let r = self.n_regs;
+        self.n_regs += n.max(1);
+        r
+    }
+    pub fn cursor(&mut self) -> i32 {
+        self.n_cursors += 1;
+        (self.n_cursors - 1) as i32
+    }
+
+    /// Loads a constant into `reg`.
+    pub fn load_value(&mut self, v: &Value, reg: usize) {
+        let r = reg as i32;
+        match v {
+            Value::Null => {
+                self.op(Op::Null, 0, r, 0);
+            }
+            Value::Integer(i) => {
+                if let Ok(x) = i32::try_from(*i) {
+                    self.op(Op::Integer, x, r, 0);
+                } else {
+                    self.emit(Op::Int64, 0, r, 0, P4::Int64(*i), 0);
+                }
+            }
+            Value::Real(x) => {
+                self.emit(Op::Real, 0, r, 0, P4::Real(*x), 0);
+            }
+            Value::Text(s) => {
+                self.emit(Op::String8, 0, r, 0, P4::Text(s.clone()), 0);
+            }
+            Value::Blob(b) => {
+                self.emit(Op::Blob, b.len() as i32, r, 0, P4::Blob(b.clone()), 0);
+            }
+        }
+    }
+
+    /// Parameter number for a parameter reference (1-based).
+    pub fn param_index(&mut self, p: &Param) -> Result<usize> {
+        match p {
+            Param::Anonymous => {
+                self.params.push(None);
+                Ok(self.params.len())
+            }
+            Param::Numbered(n) => {
+                let n = *n as usize;
+                if n == 0 || n > 32766 {
+                    return Err(Error::sql("variable number must be between ?1 and ?32766"));
+                }
+                if self.params.len() < n {
+                    self.params.resize(n, None);
+                }
+                if self.params[n - 1].is_none() {
+                    self.params[n - 1] = Some(format!("?{n}"));
+                }
+                Ok(n)
+            }
+            Param::Named(name) => {
+                if let Some(i) = self.params.iter().position(|x| x.as_deref() == Some(name.as_str())) {
+                    return Ok(i + 1);
+                }
+                self.params.push(Some(name.clone()));
+                Ok(self.params.len())
+            }
+        }
+    }
+
+    /// Transaction op for this statement.
+    pub fn begin(&mut self, write: bool) {
+        if write {
+            self.readonly = false;
+        }
+        let cookie = self.schema.cookie as i32;
+        self.op(Op::Transaction, 0, write as i32, cookie);
+    }
+
+    /// Emits a program that returns constant rows.
+    pub fn const_rows(&mut self, names: &[&str], rows: &[Vec<Value>]) {
+        self.columns = names.iter().map(|n| ColumnMeta { name: n.to_string(), decltype: None }).collect();
+        let base = self.regs(names.len());
+        for row in rows {
+            for (k, v) in row.iter().enumerate() {
+                self.load_value(v, base + k);
+            }
+            self.op(Op::ResultRow, base as i32, names.len() as i32, 0);
+        }
+    }
+
+    pub fn finish(mut self) -> Program {
+        self.op(Op::Halt, 0, 0, 0);
+        Program {
+            insns: self.insns,
+            n_regs: self.n_regs + 1,
+            n_cursors: self.n_cursors,
+            columns: self.columns,
+            params: self.params,
+            readonly: self.readonly,
+            counts_changes: self.counts_changes,
+        }
+    }
+}
+
+/// Compiles one statement. `sql` is the text `stmt`'s spans refer to and
+/// `stmt_end` the end of the statement's own text in it.
+pub fn compile(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize) -> Result<Program> {
+    let mut b = Builder::new(schema, sql, stmt_end);
+    match stmt {
+        Stmt::Explain { query_plan, stmt } => {
+            let inner = compile(stmt, schema, sql, stmt_end)?;
+            if *query_plan {
+                b.const_rows(&["id", "parent", "notused", "detail"], &[]);
+            } else {
+                let rows = inner.explain_rows();
+                b.const_rows(&["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"], &rows);
+            }
+            b.params = inner.params;
+        }
+        Stmt::Select(s) => select::compile_select_stmt(&mut b, s)?,
+        Stmt::Insert(i) => dml::compile_insert(&mut b, i)?,
+        Stmt::Update(u) => dml::compile_update(&mut b, u)?,
+        Stmt::Delete(d) => dml::compile_delete(&mut b, d)?,
+        Stmt::CreateTable(ct) => ddl::create_table(&mut b, ct)?,
+        Stmt::CreateIndex(ci) => ddl::create_index(&mut b, ci)?,
+        Stmt::Drop { kind, if_exists, name } => ddl::drop(&mut b, *kind, *if_exists, name)?,
+        Stmt::Begin { kind } => {
+            let k = match kind {
+                TransactionKind::Deferred => 1,
+                TransactionKind::Immediate => 2,
+                TransactionKind::Exclusive => 3,
+            };
+            b.op(Op::AutoCommit, 0, 0, k);
+        }
+        Stmt::Commit => {
+            b.op(Op::AutoCommit, 1, 0, 0);
+        }
+        Stmt::Rollback { savepoint: None } => {
+            b.op(Op::AutoCommit, 1, 1, 0);
+        }
+        Stmt::Pragma { schema: s, name, value } => pragma::compile_pragma(&mut b, s.as_deref(), name, value.as_ref())?,
+        Stmt::Analyze { .. } | Stmt::Reindex { .. } => {}
+        Stmt::CreateView(_) => return Err(Error::sql("CREATE VIEW is not supported yet")),
+        Stmt::CreateTrigger(_) => return Err(Error::sql("CREATE TRIGGER is not supported yet")),
+        Stmt::CreateVirtualTable(v) => return Err(Error::sql(format!("no such module: {}", v.module))),
+        Stmt::AlterTable(_) => return Err(Error::sql("ALTER TABLE is not supported yet")),
+        Stmt::Rollback { .. } | Stmt::Savepoint { .. } | Stmt::Release { .. } => {
+            return Err(Error::sql("SAVEPOINT is not supported yet"))
+        }
+        Stmt::Vacuum { .. } => return Err(Error::sql("VACUUM is not supported yet")),
+        Stmt::Attach { .. } | Stmt::Detach { .. } => return Err(Error::sql("ATTACH is not supported yet")),
+    }
+    Ok(b.finish())
+}

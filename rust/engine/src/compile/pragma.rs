@@ -1,0 +1,201 @@
+//! PRAGMA statements: header fields (user_version, application_id,
+//! schema_version), page_size/page_count, table_info, index_list,
+//! index_info, integrity_check/quick_check, busy_timeout, journal_mode
+//! (rollback journal "delete" only), and accepted-but-fixed settings
+//! (foreign_keys, synchronous, cache_size, encoding). Unknown pragmas do
+//! nothing, as in SQLite.
+
+use super::Builder;
+use crate::error::{Error, Result};
+use crate::schema::IndexOrigin;
+use crate::value::Value;
+use crate::vdbe::{ColumnMeta, Op, P4};
+use ferrolite_parser::ast::PragmaValue;
+
+fn int_value(v: &PragmaValue) -> Result<i64> {
+    let s = v.value.trim();
+    if let Ok(i) = s.parse::<i64>() {
+        return Ok(i);
+    }
+    match s.to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" => Ok(1),
+        "off" | "no" | "false" => Ok(0),
+        _ => Ok(crate::value::ops::int_prefix(s.as_bytes())),
+    }
+}
+
+impl Builder<'_> {
+    fn one_column(&mut self, name: &str) {
+        self.columns = vec![ColumnMeta { name: name.to_string(), decltype: None }];
+    }
+}
+
+pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, value: Option<&PragmaValue>) -> Result<()> {
+    if let Some(s) = schema {
+        if !s.eq_ignore_ascii_case("main") {
+            return Err(Error::sql(format!("unknown database {s}")));
+        }
+    }
+    let lname = name.to_ascii_lowercase();
+    let meta = match lname.as_str() {
+        "schema_version" => Some(0),
+        "user_version" => Some(5),
+        "application_id" => Some(7),
+        _ => None,
+    };
+    if let Some(m) = meta {
+        match value {
+            None => {
+                b.begin(false);
+                let r = b.reg();
+                b.op(Op::ReadCookie, 0, r as i32, m);
+                b.op(Op::ResultRow, r as i32, 1, 0);
+                b.one_column(&lname);
+            }
+            Some(v) => {
+                let n = int_value(v)? as i32;
+                b.begin(true);
+                b.op(Op::SetCookie, 0, m, n);
+            }
+        }
+        return Ok(());
+    }
+    match lname.as_str() {
+        "page_size" | "page_count" => {
+            if value.is_none() || lname == "page_count" {
+                b.begin(false);
+                let r = b.reg();
+                b.op(Op::PageCount, 0, r as i32, (lname == "page_size") as i32);
+                b.op(Op::ResultRow, r as i32, 1, 0);
+                b.one_column(&lname);
+            }
+        }
+        "table_info" | "table_xinfo" => {
+            let Some(v) = value else { return Ok(()) };
+            let Some(t) = b.schema.table(&v.value).cloned() else { return Ok(()) };
+            let rows: Vec<Vec<Value>> = t
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let mut row = vec![
+                        Value::Integer(i as i64),
+                        Value::Text(c.name.clone()),
+                        Value::Text(c.decltype.clone().unwrap_or_default()),
+                        Value::Integer(c.notnull as i64),
+                        match &c.default {
+                            Some((_, txt)) => Value::Text(txt.clone()),
+                            None => Value::Null,
+                        },
+                        Value::Integer(c.pk as i64),
+                    ];
+                    if lname == "table_xinfo" {
+                        row.push(Value::Integer(0));
+                    }
+                    row
+                })
+                .collect();
+            let mut names = vec!["cid", "name", "type", "notnull", "dflt_value", "pk"];
+            if lname == "table_xinfo" {
+                names.push("hidden");
+            }
+            b.const_rows(&names, &rows);
+        }
+        "index_list" => {
+            let Some(v) = value else { return Ok(()) };
+            let Some(t) = b.schema.table(&v.value).cloned() else { return Ok(()) };
+            let rows: Vec<Vec<Value>> = t
+                .indexes
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(i, x)| {
+                    vec![
+                        Value::Integer(i as i64),
+                        Value::Text(x.name.clone()),
+                        Value::Integer(x.unique as i64),
+                        Value::Text(
+                            match x.origin {
+                                IndexOrigin::Create => "c",
+                                IndexOrigin::Unique => "u",
+                                IndexOrigin::PrimaryKey => "pk",
+                            }
+                            .to_string(),
+                        ),
+                        Value::Integer(x.partial.is_some() as i64),
+                    ]
+                })
+                .collect();
+            b.const_rows(&["seq", "name", "unique", "origin", "partial"], &rows);
+        }
+        "index_info" => {
+            let Some(v) = value else { return Ok(()) };
+            let Some(idx) = b.schema.index(&v.value).cloned() else { return Ok(()) };
+            let Some(t) = b.schema.table(&idx.table).cloned() else { return Ok(()) };
+            let rows: Vec<Vec<Value>> = idx
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| vec![Value::Integer(i as i64), Value::Integer(c.column as i64), Value::Text(t.columns[c.column].name.clone())])
+                .collect();
+            b.const_rows(&["seqno", "cid", "name"], &rows);
+        }
+        "integrity_check" | "quick_check" => {
+            let max = match value {
+                Some(v) => int_value(v).unwrap_or(100).max(1),
+                None => 100,
+            };
+            b.begin(false);
+            let mut roots: Vec<(u32, bool)> = vec![(1, false)];
+            let mut tables: Vec<_> = b.schema.tables.values().filter(|t| t.root > 1).cloned().collect();
+            tables.sort_by_key(|t| t.root);
+            for t in &tables {
+                roots.push((t.root, false));
+                for i in &t.indexes {
+                    roots.push((i.root, true));
+                }
+            }
+            let r = b.reg();
+            b.emit(Op::IntegrityCk, r as i32, max as i32, 0, P4::Roots(roots), 0);
+            b.op(Op::ResultRow, r as i32, 1, 0);
+            b.one_column(&lname);
+        }
+        "busy_timeout" => {
+            let ms = match value {
+                Some(v) => int_value(v)?.clamp(0, i32::MAX as i64) as i32,
+                None => -1,
+            };
+            let r = b.reg();
+            b.op(Op::BusyTimeout, ms, r as i32, 0);
+            b.op(Op::ResultRow, r as i32, 1, 0);
+            b.columns = vec![ColumnMeta { name: "timeout".into(), decltype: None }];
+        }
+        "journal_mode" => {
+            if let Some(v) = value {
+                let m = v.value.to_ascii_lowercase();
+                if !matches!(m.as_str(), "delete" | "wal" | "truncate" | "persist" | "memory" | "off") {
+                    return Ok(());
+                }
+            }
+            b.const_rows(&["journal_mode"], &[vec![Value::Text("delete".into())]]);
+        }
+        "foreign_keys" | "synchronous" | "cache_size" | "encoding" | "recursive_triggers" | "secure_delete"
+        | "temp_store" | "locking_mode" | "auto_vacuum" | "automatic_index" | "case_sensitive_like" => {
+            if value.is_none() {
+                let v = match lname.as_str() {
+                    "synchronous" => Value::Integer(2),
+                    "cache_size" => Value::Integer(-2000),
+                    "encoding" => Value::Text("UTF-8".into()),
+                    "locking_mode" => Value::Text("normal".into()),
+                    "automatic_index" => Value::Integer(1),
+                    _ => Value::Integer(0),
+                };
+                b.const_rows(&[lname.as_str()], &[vec![v]]);
+            } else if lname == "locking_mode" {
+                b.const_rows(&["locking_mode"], &[vec![Value::Text("normal".into())]]);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

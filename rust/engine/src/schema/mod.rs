@@ -1,0 +1,152 @@
+//! The schema: tables and indexes as described by `sqlite_schema`
+//! (page 1: columns type, name, tbl_name, rootpage, sql), built by parsing
+//! the stored CREATE statements.
+//!
+//! Invariants:
+//! - Names are matched case-insensitively (keys are ASCII-lowercased).
+//! - `Table::rowid_alias` is the INTEGER PRIMARY KEY column, whose value is
+//!   the rowid and which is stored as NULL in the record.
+//! - Every index's key is its columns followed by the rowid; `key_info`
+//!   describes the declared columns (the trailing rowid compares BINARY ASC).
+//! - `cookie` is the schema cookie (header offset 40) the schema was read at.
+
+pub mod build;
+pub mod load;
+
+use crate::storage::record::{Collation, KeyInfo};
+use crate::value::affinity::Affinity;
+use ferrolite_parser::ast::Expr;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub name: String,
+    pub decltype: Option<String>,
+    pub affinity: Affinity,
+    pub notnull: bool,
+    /// DEFAULT expression and its source text.
+    pub default: Option<(Expr, String)>,
+    pub collation: Collation,
+    /// 1-based position in the PRIMARY KEY, 0 if not part of it.
+    pub pk: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub name: String,
+    pub root: u32,
+    pub columns: Vec<Column>,
+    pub rowid_alias: Option<usize>,
+    pub sql: String,
+    pub without_rowid: bool,
+    /// Indexes on this table, in creation order (autoindexes first).
+    pub indexes: Vec<Rc<Index>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IndexColumn {
+    /// Table column index.
+    pub column: usize,
+    pub desc: bool,
+    pub collation: Collation,
+}
+
+/// Why an index exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexOrigin {
+    /// CREATE INDEX
+    Create,
+    /// UNIQUE constraint
+    Unique,
+    /// PRIMARY KEY constraint (not a rowid alias)
+    PrimaryKey,
+}
+
+#[derive(Clone, Debug)]
+pub struct Index {
+    pub name: String,
+    pub table: String,
+    pub root: u32,
+    pub columns: Vec<IndexColumn>,
+    pub unique: bool,
+    pub origin: IndexOrigin,
+    pub key_info: Rc<KeyInfo>,
+    /// CREATE INDEX text (None for autoindexes).
+    pub sql: Option<String>,
+    /// Partial index WHERE clause.
+    pub partial: Option<Expr>,
+    /// The index uses features this engine cannot maintain (expressions):
+    /// writes to its table fail rather than corrupt it.
+    pub unsupported: bool,
+}
+
+impl Index {
+    pub fn make_key_info(cols: &[IndexColumn]) -> Rc<KeyInfo> {
+        Rc::new(KeyInfo {
+            collations: cols.iter().map(|c| c.collation).collect(),
+            desc: cols.iter().map(|c| c.desc).collect(),
+        })
+    }
+}
+
+/// Other schema objects kept only so their names are reserved.
+#[derive(Clone, Debug)]
+pub struct OtherObject {
+    pub kind: String,
+    pub name: String,
+    pub tbl_name: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    pub cookie: u32,
+    pub tables: HashMap<String, Rc<Table>>,
+    pub indexes: HashMap<String, Rc<Index>>,
+    pub others: HashMap<String, OtherObject>,
+}
+
+impl Schema {
+    pub fn table(&self, name: &str) -> Option<&Rc<Table>> {
+        let l = name.to_ascii_lowercase();
+        if l == "sqlite_master" || l == "sqlite_schema" {
+            return self.tables.get("sqlite_schema");
+        }
+        self.tables.get(&l)
+    }
+    pub fn index(&self, name: &str) -> Option<&Rc<Index>> {
+        self.indexes.get(&name.to_ascii_lowercase())
+    }
+    /// Any object (table, index, view, trigger) of that name.
+    pub fn object_exists(&self, name: &str) -> bool {
+        let l = name.to_ascii_lowercase();
+        self.tables.contains_key(&l) || self.indexes.contains_key(&l) || self.others.contains_key(&l)
+    }
+}
+
+impl Table {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name))
+    }
+    /// The sqlite_schema table itself.
+    pub fn sqlite_schema() -> Table {
+        let col = |n: &str, t: &str| Column {
+            name: n.to_string(),
+            decltype: Some(t.to_string()),
+            affinity: Affinity::from_decltype(t),
+            notnull: false,
+            default: None,
+            collation: Collation::Binary,
+            pk: 0,
+        };
+        Table {
+            name: "sqlite_schema".to_string(),
+            root: 1,
+            columns: vec![col("type", "text"), col("name", "text"), col("tbl_name", "text"), col("rootpage", "int"), col("sql", "text")],
+            rowid_alias: None,
+            sql: "CREATE TABLE sqlite_schema(type text,name text,tbl_name text,rootpage int,sql text)".to_string(),
+            without_rowid: false,
+            indexes: Vec::new(),
+        }
+    }
+}

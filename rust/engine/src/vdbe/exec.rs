@@ -1,0 +1,909 @@
+//! Executes a `Program`: the fetch/dispatch loop and every opcode's effect.
+//!
+//! Invariants:
+//! - `step` returns Ok(true) with the row in `regs[row_start..row_start+row_len]`,
+//!   Ok(false) once the program halted successfully, or the error that
+//!   halted it; after either end it must be `reset` before running again.
+//! - Every 4096 instructions the interrupt probe is consulted.
+//! - Write statements open statement savepoint 1 at their Transaction op
+//!   (`stmt_savepoint`); the connection releases or rolls it back.
+
+use super::cursor::{BtreeCur, MemSorter, VCursor};
+use super::program::{Program, P4};
+use super::{affinity_from_num, cmp_flags, DbState, Op};
+use crate::error::{codes, Error, Result};
+use crate::func::aggregate::AggState;
+use crate::func::{FuncEnv, FuncKind};
+use crate::schema;
+use crate::storage::btree::{Btree, Meta, SeekOp, SeekResult, TreeKind, TxnState};
+use crate::storage::record::{self, Collation, FieldRef, KeyInfo};
+use crate::value::affinity::Affinity;
+use crate::value::num;
+use crate::value::ops::{self, ArithOp, BitOp};
+use crate::value::Value;
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+pub struct Vm {
+    pub pc: usize,
+    pub regs: Vec<Value>,
+    cursors: Vec<Option<VCursor>>,
+    aggs: HashMap<usize, AggState>,
+    pub row_start: usize,
+    pub row_len: usize,
+    pub n_change: i64,
+    pub stmt_savepoint: bool,
+    pub started: bool,
+    pub wrote: bool,
+    once: HashSet<usize>,
+    last_cmp: Ordering,
+    ticks: u32,
+    now_ms: Option<i64>,
+    key_buf: Vec<u8>,
+}
+
+fn meta_of(n: i32) -> Meta {
+    match n {
+        1 => Meta::SchemaFormat,
+        2 => Meta::DefaultCacheSize,
+        3 => Meta::LargestRootPage,
+        4 => Meta::TextEncoding,
+        5 => Meta::UserVersion,
+        6 => Meta::IncrementalVacuum,
+        7 => Meta::ApplicationId,
+        _ => Meta::SchemaCookie,
+    }
+}
+
+/// Stores a decoded field into a register, reusing its allocation.
+fn set_field(reg: &mut Value, f: FieldRef<'_>) {
+    match (reg, f) {
+        (Value::Text(s), FieldRef::Text(t)) => {
+            s.clear();
+            match std::str::from_utf8(t) {
+                Ok(x) => s.push_str(x),
+                Err(_) => s.push_str(&String::from_utf8_lossy(t)),
+            }
+        }
+        (Value::Blob(b), FieldRef::Blob(t)) => {
+            b.clear();
+            b.extend_from_slice(t);
+        }
+        (r, f) => *r = f.to_value(),
+    }
+}
+
+fn internal(what: &str) -> Error {
+    Error::new(codes::INTERNAL, format!("internal error: {what}"))
+}
+
+impl Vm {
+    pub fn new(prog: &Program) -> Vm {
+        let mut cursors = Vec::new();
+        cursors.resize_with(prog.n_cursors, || None);
+        Vm {
+            pc: 0,
+            regs: vec![Value::Null; prog.n_regs.max(1)],
+            cursors,
+            aggs: HashMap::new(),
+            row_start: 0,
+            row_len: 0,
+            n_change: 0,
+            stmt_savepoint: false,
+            started: false,
+            wrote: false,
+            once: HashSet::new(),
+            last_cmp: Ordering::Equal,
+            ticks: 0,
+            now_ms: None,
+            key_buf: Vec::new(),
+        }
+    }
+
+    /// Back to the start (registers cleared, cursors closed).
+    pub fn reset(&mut self) {
+        self.pc = 0;
+        for r in self.regs.iter_mut() {
+            *r = Value::Null;
+        }
+        for c in self.cursors.iter_mut() {
+            *c = None;
+        }
+        self.aggs.clear();
+        self.once.clear();
+        self.row_len = 0;
+        self.n_change = 0;
+        self.stmt_savepoint = false;
+        self.started = false;
+        self.wrote = false;
+        self.now_ms = None;
+    }
+
+    pub fn row(&self) -> &[Value] {
+        &self.regs[self.row_start..self.row_start + self.row_len]
+    }
+
+    fn bcur(&mut self, i: i32) -> Result<&mut BtreeCur> {
+        match self.cursors.get_mut(i as usize) {
+            Some(Some(VCursor::Btree(c))) => Ok(c),
+            _ => Err(internal("not a b-tree cursor")),
+        }
+    }
+
+    fn encode_key(&mut self, start: i32, n: i32) {
+        self.key_buf.clear();
+        let s = start as usize;
+        record::encode(&self.regs[s..s + n as usize], &mut self.key_buf);
+    }
+
+    /// Is there a key in index/set cursor `c` with prefix r[start..start+n]?
+    /// Leaves a b-tree cursor on it.
+    fn probe(&mut self, bt: &mut Btree, c: i32, start: i32, n: i32) -> Result<bool> {
+        let s = start as usize;
+        let n = n as usize;
+        match self.cursors.get_mut(c as usize) {
+            Some(Some(VCursor::Sorter(m))) => Ok(m.find(&self.regs[s..s + n]).is_ok()),
+            Some(Some(VCursor::Btree(_))) => {
+                self.encode_key(start, n as i32);
+                let key = std::mem::take(&mut self.key_buf);
+                let cur = self.bcur(c)?;
+                cur.moved();
+                let ki = cur.key_info.clone().ok_or_else(|| internal("index without key info"))?;
+                let mut found = false;
+                if cur.cur.seek_index(bt, &key, SeekOp::Ge)? {
+                    let p = cur.payload(bt)?;
+                    found = record::compare_records(p, &key, &ki)? == Ordering::Equal;
+                }
+                self.key_buf = key;
+                Ok(found)
+            }
+            _ => Err(internal("bad cursor")),
+        }
+    }
+
+    fn compare_op(&self, op: Op, a: &Value, b: &Value, coll: Collation, p5: u16) -> Value {
+        if a.is_null() || b.is_null() {
+            if p5 & cmp_flags::NULLEQ != 0 {
+                let both = a.is_null() && b.is_null();
+                let eq = both;
+                return Value::Integer(match op {
+                    Op::Eq => eq as i64,
+                    Op::Ne => (!eq) as i64,
+                    _ => 0,
+                });
+            }
+            return Value::Null;
+        }
+        let aff = p5 & cmp_flags::AFF_MASK;
+        let needs = |v: &Value| match aff {
+            cmp_flags::AFF_NUMERIC => matches!(v, Value::Text(_)),
+            cmp_flags::AFF_TEXT => matches!(v, Value::Integer(_) | Value::Real(_)),
+            _ => false,
+        };
+        let affinity = if aff == cmp_flags::AFF_TEXT { Affinity::Text } else { Affinity::Numeric };
+        let o = if needs(a) || needs(b) {
+            let (mut x, mut y) = (a.clone(), b.clone());
+            affinity.apply_for_compare(&mut x);
+            affinity.apply_for_compare(&mut y);
+            record::compare_values(&x, &y, coll)
+        } else {
+            record::compare_values(a, b, coll)
+        };
+        let r = match op {
+            Op::Eq => o == Ordering::Equal,
+            Op::Ne => o != Ordering::Equal,
+            Op::Lt => o == Ordering::Less,
+            Op::Le => o != Ordering::Greater,
+            Op::Gt => o == Ordering::Greater,
+            _ => o != Ordering::Less,
+        };
+        Value::Integer(r as i64)
+    }
+
+    /// Runs until the next row (true) or the end (false).
+    pub fn step(&mut self, prog: &Program, bt: &mut Btree, db: &mut DbState, params: &[Value]) -> Result<bool> {
+        self.started = true;
+        loop {
+            self.ticks = self.ticks.wrapping_add(1);
+            if self.ticks % 4096 == 0 {
+                if let Some(p) = db.interrupt.as_mut() {
+                    if p() {
+                        return Err(Error::new(codes::INTERRUPT, "interrupted"));
+                    }
+                }
+            }
+            let Some(insn) = prog.insns.get(self.pc) else {
+                return Ok(false);
+            };
+            let (p1, p2, p3, p5) = (insn.p1, insn.p2, insn.p3, insn.p5);
+            let (u1, u2, u3) = (p1 as usize, p2 as usize, p3 as usize);
+            self.pc += 1;
+            match insn.op {
+                Op::Init | Op::Goto => self.pc = u2,
+                Op::Noop => {}
+                Op::Gosub => {
+                    self.regs[u1] = Value::Integer(self.pc as i64);
+                    self.pc = u2;
+                }
+                Op::Return => {
+                    self.pc = match self.regs[u1] {
+                        Value::Integer(i) => i as usize,
+                        _ => return Err(internal("Return without Gosub")),
+                    }
+                }
+                Op::Halt => {
+                    if p1 != 0 {
+                        let msg = match &insn.p4 {
+                            P4::Text(s) => s.clone(),
+                            _ => crate::error::errstr(p1).to_string(),
+                        };
+                        return Err(Error::new(p1, msg));
+                    }
+                    self.pc = prog.insns.len();
+                    return Ok(false);
+                }
+                Op::HaltIfNull => {
+                    if self.regs[u3].is_null() {
+                        let msg = match &insn.p4 {
+                            P4::Text(s) => s.clone(),
+                            _ => String::new(),
+                        };
+                        return Err(Error::new(p1, msg));
+                    }
+                }
+                Op::Once => {
+                    if !self.once.insert(self.pc - 1) {
+                        self.pc = u2;
+                    }
+                }
+                Op::If | Op::IfNot => {
+                    let t = ops::truth(&self.regs[u1]);
+                    let jump = match t {
+                        None => p3 != 0,
+                        Some(b) => b == (insn.op == Op::If),
+                    };
+                    if jump {
+                        self.pc = u2;
+                    }
+                }
+                Op::IsNull => {
+                    if self.regs[u1].is_null() {
+                        self.pc = u2;
+                    }
+                }
+                Op::NotNull => {
+                    if !self.regs[u1].is_null() {
+                        self.pc = u2;
+                    }
+                }
+                Op::IfPos => {
+                    if let Value::Integer(i) = self.regs[u1] {
+                        if i > 0 {
+                            self.regs[u1] = Value::Integer(i - i64::from(p3));
+                            self.pc = u2;
+                        }
+                    }
+                }
+                Op::DecrJumpZero => {
+                    if let Value::Integer(i) = self.regs[u1] {
+                        let n = i.wrapping_sub(1);
+                        self.regs[u1] = Value::Integer(n);
+                        if n == 0 {
+                            self.pc = u2;
+                        }
+                    }
+                }
+                Op::MustBeInt => {
+                    let v = &self.regs[u1];
+                    let as_int = match v {
+                        Value::Integer(i) => Some(*i),
+                        Value::Real(r) => num::real_as_exact_int(*r),
+                        Value::Text(s) => match num::parse_numeric(s) {
+                            Some(num::Num::Int(i)) => Some(i),
+                            Some(num::Num::Real(r)) => num::real_as_exact_int(r),
+                            None => None,
+                        },
+                        _ => None,
+                    };
+                    match as_int {
+                        Some(i) => self.regs[u1] = Value::Integer(i),
+                        None => {
+                            if p2 != 0 {
+                                self.pc = u2;
+                            } else {
+                                return Err(Error::new(codes::MISMATCH, "datatype mismatch"));
+                            }
+                        }
+                    }
+                }
+                Op::Integer => self.regs[u2] = Value::Integer(i64::from(p1)),
+                Op::Int64 => {
+                    if let P4::Int64(i) = insn.p4 {
+                        self.regs[u2] = Value::Integer(i)
+                    }
+                }
+                Op::Real => {
+                    if let P4::Real(r) = insn.p4 {
+                        self.regs[u2] = Value::Real(r)
+                    }
+                }
+                Op::String8 => {
+                    if let P4::Text(s) = &insn.p4 {
+                        self.regs[u2] = Value::Text(s.clone())
+                    }
+                }
+                Op::Blob => {
+                    if let P4::Blob(b) = &insn.p4 {
+                        self.regs[u2] = Value::Blob(b.clone())
+                    }
+                }
+                Op::Null => {
+                    let end = if p3 < p2 { u2 } else { u3 };
+                    for r in u2..=end {
+                        self.regs[r] = Value::Null;
+                    }
+                }
+                Op::Variable => self.regs[u2] = params.get(u1.wrapping_sub(1)).cloned().unwrap_or(Value::Null),
+                Op::Copy => {
+                    let n = if p3 == 0 { 1 } else { u3 };
+                    for k in 0..n {
+                        let v = self.regs[u1 + k].clone();
+                        self.regs[u2 + k] = v;
+                    }
+                }
+                Op::Add | Op::Subtract | Op::Multiply | Op::Divide | Op::Remainder => {
+                    let op = match insn.op {
+                        Op::Add => ArithOp::Add,
+                        Op::Subtract => ArithOp::Sub,
+                        Op::Multiply => ArithOp::Mul,
+                        Op::Divide => ArithOp::Div,
+                        _ => ArithOp::Rem,
+                    };
+                    self.regs[u3] = ops::arith(op, &self.regs[u1], &self.regs[u2]);
+                }
+                Op::Concat => self.regs[u3] = ops::concat(&self.regs[u1], &self.regs[u2]),
+                Op::BitAnd | Op::BitOr | Op::ShiftLeft | Op::ShiftRight => {
+                    let op = match insn.op {
+                        Op::BitAnd => BitOp::And,
+                        Op::BitOr => BitOp::Or,
+                        Op::ShiftLeft => BitOp::Shl,
+                        _ => BitOp::Shr,
+                    };
+                    self.regs[u3] = ops::bitop(op, &self.regs[u1], &self.regs[u2]);
+                }
+                Op::BitNot => {
+                    self.regs[u2] = match ops::to_int(&self.regs[u1]) {
+                        Some(i) => Value::Integer(!i),
+                        None => Value::Null,
+                    }
+                }
+                Op::Negative => self.regs[u2] = ops::negate(&self.regs[u1]),
+                Op::Not => {
+                    self.regs[u2] = match ops::truth(&self.regs[u1]) {
+                        None => Value::Null,
+                        Some(b) => Value::Integer((!b) as i64),
+                    }
+                }
+                Op::IsTrue => {
+                    self.regs[u2] = match ops::truth(&self.regs[u1]) {
+                        None => Value::Integer(i64::from(p3)),
+                        Some(b) => Value::Integer(b as i64),
+                    }
+                }
+                Op::And | Op::Or => {
+                    let (a, b) = (ops::truth(&self.regs[u1]), ops::truth(&self.regs[u2]));
+                    let r = if insn.op == Op::And {
+                        match (a, b) {
+                            (Some(false), _) | (_, Some(false)) => Some(false),
+                            (Some(true), Some(true)) => Some(true),
+                            _ => None,
+                        }
+                    } else {
+                        match (a, b) {
+                            (Some(true), _) | (_, Some(true)) => Some(true),
+                            (Some(false), Some(false)) => Some(false),
+                            _ => None,
+                        }
+                    };
+                    self.regs[u3] = match r {
+                        None => Value::Null,
+                        Some(b) => Value::Integer(b as i64),
+                    };
+                }
+                Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+                    let coll = match insn.p4 {
+                        P4::Coll(c) => c,
+                        _ => Collation::Binary,
+                    };
+                    let v = self.compare_op(insn.op, &self.regs[u1], &self.regs[u2], coll, p5);
+                    self.regs[u3] = v;
+                }
+                Op::Compare => {
+                    let ki = match &insn.p4 {
+                        P4::KeyInfo(k) => k.clone(),
+                        _ => Rc::new(KeyInfo { collations: vec![], desc: vec![] }),
+                    };
+                    self.last_cmp = MemSorter::cmp_keys(&ki, u3, &self.regs[u1..u1 + u3], &self.regs[u2..u2 + u3]);
+                }
+                Op::Jump => {
+                    self.pc = match self.last_cmp {
+                        Ordering::Less => u1,
+                        Ordering::Equal => u2,
+                        Ordering::Greater => u3,
+                    }
+                }
+                Op::Cast => {
+                    let v = ops::cast(&self.regs[u1], affinity_from_num(p2));
+                    self.regs[u1] = v;
+                }
+                Op::Affinity => {
+                    if let P4::Affinity(a) = &insn.p4 {
+                        for (k, c) in a.chars().enumerate().take(u2) {
+                            Affinity::from_code(c).apply(&mut self.regs[u1 + k]);
+                        }
+                    }
+                }
+                Op::Function => {
+                    let P4::Func(f) = insn.p4 else { return Err(internal("Function without P4")) };
+                    let FuncKind::Scalar(func) = f.kind else { return Err(internal("aggregate used as scalar")) };
+                    let now = *self.now_ms.get_or_insert_with(|| db.vfs.current_time_ms());
+                    let vfs = db.vfs.clone();
+                    let mut rnd = |b: &mut [u8]| vfs.randomness(b);
+                    let mut env = FuncEnv {
+                        last_insert_rowid: db.last_insert_rowid,
+                        changes: db.changes,
+                        total_changes: db.total_changes,
+                        now_ms: now,
+                        random: &mut rnd,
+                    };
+                    let v = func(&mut env, &self.regs[u2..u2 + u1])?;
+                    self.regs[u3] = v;
+                }
+                Op::AggStep => {
+                    let P4::Func(f) = insn.p4 else { return Err(internal("AggStep without P4")) };
+                    let FuncKind::Aggregate(kind) = f.kind else { return Err(internal("scalar used as aggregate")) };
+                    let st = self.aggs.entry(u3).or_default();
+                    st.step(kind, &self.regs[u2..u2 + u1], p5 == 1)?;
+                }
+                Op::AggFinal => {
+                    let P4::Func(f) = insn.p4 else { return Err(internal("AggFinal without P4")) };
+                    let FuncKind::Aggregate(kind) = f.kind else { return Err(internal("scalar used as aggregate")) };
+                    let st = self.aggs.remove(&u1).unwrap_or_default();
+                    self.regs[u1] = st.finish(kind)?;
+                }
+                Op::ResultRow => {
+                    self.row_start = u1;
+                    self.row_len = u2;
+                    return Ok(true);
+                }
+                Op::Transaction => {
+                    let write = p2 != 0;
+                    if write && db.read_only {
+                        return Err(Error::new(codes::READONLY, "attempt to write a readonly database"));
+                    }
+                    match bt.txn_state() {
+                        TxnState::None => {
+                            if write {
+                                bt.begin_write()?
+                            } else {
+                                bt.begin_read()?
+                            }
+                        }
+                        TxnState::Read if write => bt.begin_write()?,
+                        _ => {}
+                    }
+                    let cookie = bt.get_meta(Meta::SchemaCookie)?;
+                    if cookie != db.schema.cookie {
+                        db.schema = Rc::new(schema::load::load(bt)?);
+                    }
+                    if cookie as i32 != p3 {
+                        return Err(Error::new(codes::SCHEMA, "database schema has changed"));
+                    }
+                    if write && !self.stmt_savepoint {
+                        bt.savepoint(1)?;
+                        self.stmt_savepoint = true;
+                        self.wrote = true;
+                    }
+                }
+                Op::AutoCommit => {
+                    if p1 == 0 {
+                        if !db.autocommit {
+                            return Err(Error::sql("cannot start a transaction within a transaction"));
+                        }
+                        if p3 >= 2 {
+                            if bt.txn_state() != TxnState::Write {
+                                bt.begin_write()?;
+                            }
+                        }
+                        db.autocommit = false;
+                    } else if p2 == 0 {
+                        if db.autocommit {
+                            return Err(Error::sql("cannot commit - no transaction is active"));
+                        }
+                        if bt.txn_state() == TxnState::Write {
+                            bt.commit()?;
+                        } else if bt.txn_state() == TxnState::Read {
+                            bt.rollback()?;
+                        }
+                        db.autocommit = true;
+                    } else {
+                        if db.autocommit {
+                            return Err(Error::sql("cannot rollback - no transaction is active"));
+                        }
+                        bt.rollback()?;
+                        db.autocommit = true;
+                    }
+                }
+                Op::ReadCookie => self.regs[u2] = Value::Integer(i64::from(bt.get_meta(meta_of(p3))?)),
+                Op::SetCookie => {
+                    let v = if p5 == 1 {
+                        match self.regs[u3] {
+                            Value::Integer(i) => i as u32,
+                            _ => 0,
+                        }
+                    } else {
+                        p3 as u32
+                    };
+                    bt.set_meta(meta_of(p2), v)?;
+                }
+                Op::OpenRead | Op::OpenWrite => {
+                    let root = if p5 == 1 {
+                        match self.regs[u2] {
+                            Value::Integer(i) => i as u32,
+                            _ => return Err(internal("root page register")),
+                        }
+                    } else {
+                        p2 as u32
+                    };
+                    let (kind, ki) = match &insn.p4 {
+                        P4::KeyInfo(k) => (TreeKind::Index, Some(k.clone())),
+                        _ => (TreeKind::Table, None),
+                    };
+                    self.cursors[u1] = Some(VCursor::Btree(BtreeCur::new(root, kind, ki)));
+                }
+                Op::OpenEphemeral | Op::SorterOpen => {
+                    let ki = match &insn.p4 {
+                        P4::KeyInfo(k) => k.clone(),
+                        _ => Rc::new(KeyInfo { collations: vec![], desc: vec![] }),
+                    };
+                    self.cursors[u1] = Some(VCursor::Sorter(MemSorter {
+                        rows: Vec::new(),
+                        key_info: ki,
+                        n_key: u2,
+                        pos: 0,
+                        is_set: insn.op == Op::OpenEphemeral,
+                        null_row: false,
+                    }));
+                }
+                Op::Close => self.cursors[u1] = None,
+                Op::Rewind | Op::Last | Op::SorterSort => {
+                    let empty = match self.cursors.get_mut(u1) {
+                        Some(Some(VCursor::Btree(c))) => {
+                            c.moved();
+                            !(if insn.op == Op::Last { c.cur.last(bt)? } else { c.cur.first(bt)? })
+                        }
+                        Some(Some(VCursor::Sorter(m))) => {
+                            if insn.op == Op::SorterSort {
+                                m.sort();
+                            }
+                            m.null_row = false;
+                            m.pos = if insn.op == Op::Last { m.rows.len().saturating_sub(1) } else { 0 };
+                            m.rows.is_empty()
+                        }
+                        _ => return Err(internal("bad cursor")),
+                    };
+                    if empty {
+                        self.pc = u2;
+                    }
+                }
+                Op::Next | Op::Prev | Op::SorterNext => {
+                    let more = match self.cursors.get_mut(u1) {
+                        Some(Some(VCursor::Btree(c))) => {
+                            if c.null_row {
+                                false
+                            } else {
+                                c.moved();
+                                if insn.op == Op::Prev {
+                                    c.cur.prev(bt)?
+                                } else {
+                                    c.cur.next(bt)?
+                                }
+                            }
+                        }
+                        Some(Some(VCursor::Sorter(m))) => {
+                            if m.null_row {
+                                false
+                            } else if insn.op == Op::Prev {
+                                if m.pos == 0 {
+                                    false
+                                } else {
+                                    m.pos -= 1;
+                                    true
+                                }
+                            } else {
+                                m.pos += 1;
+                                m.pos < m.rows.len()
+                            }
+                        }
+                        _ => return Err(internal("bad cursor")),
+                    };
+                    if more {
+                        self.pc = u2;
+                    }
+                }
+                Op::Column => {
+                    let (regs, cursors) = (&mut self.regs, &mut self.cursors);
+                    match cursors.get_mut(u1) {
+                        Some(Some(VCursor::Btree(c))) => {
+                            if c.null_row {
+                                regs[u3] = Value::Null;
+                            } else {
+                                let p = c.payload(bt)?;
+                                let mut rd = record::RecordReader::new(p)?;
+                                let mut missing = false;
+                                for _ in 0..u2 {
+                                    if !rd.skip()? {
+                                        missing = true;
+                                        break;
+                                    }
+                                }
+                                let f = if missing { None } else { rd.next_field()? };
+                                match f {
+                                    Some(f) => set_field(&mut regs[u3], f),
+                                    None => {
+                                        regs[u3] = match &insn.p4 {
+                                            P4::Value(v) => v.clone(),
+                                            _ => Value::Null,
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        Some(Some(VCursor::Sorter(m))) => {
+                            regs[u3] = if m.null_row { Value::Null } else { m.rows.get(m.pos).and_then(|r| r.get(u2)).cloned().unwrap_or(Value::Null) };
+                        }
+                        _ => return Err(internal("bad cursor")),
+                    }
+                }
+                Op::Rowid => {
+                    let c = self.bcur(p1)?;
+                    let v = if c.null_row { Value::Null } else { Value::Integer(c.cur.rowid(bt)?) };
+                    self.regs[u2] = v;
+                }
+                Op::NullRow => match self.cursors.get_mut(u1) {
+                    Some(Some(VCursor::Btree(c))) => {
+                        c.cached = false;
+                        c.null_row = true;
+                    }
+                    Some(Some(VCursor::Sorter(m))) => m.null_row = true,
+                    _ => return Err(internal("bad cursor")),
+                },
+                Op::SeekRowid => {
+                    let key = match &self.regs[u3] {
+                        Value::Integer(i) => Some(*i),
+                        Value::Real(r) => num::real_as_exact_int(*r),
+                        Value::Text(s) => match num::parse_numeric(s) {
+                            Some(num::Num::Int(i)) => Some(i),
+                            Some(num::Num::Real(r)) => num::real_as_exact_int(r),
+                            None => None,
+                        },
+                        _ => None,
+                    };
+                    let c = self.bcur(p1)?;
+                    c.moved();
+                    let found = match key {
+                        Some(k) => c.cur.seek_rowid(bt, k)? == SeekResult::Found,
+                        None => false,
+                    };
+                    if !found {
+                        self.pc = u2;
+                    }
+                }
+                Op::SeekGE | Op::SeekGT | Op::SeekLE | Op::SeekLT => {
+                    let n = match insn.p4 {
+                        P4::Int64(n) => n as i32,
+                        _ => 0,
+                    };
+                    self.encode_key(p3, n);
+                    let key = std::mem::take(&mut self.key_buf);
+                    let op = match insn.op {
+                        Op::SeekGE => SeekOp::Ge,
+                        Op::SeekGT => SeekOp::Gt,
+                        Op::SeekLE => SeekOp::Le,
+                        _ => SeekOp::Lt,
+                    };
+                    let c = self.bcur(p1)?;
+                    c.moved();
+                    let ok = c.cur.seek_index(bt, &key, op)?;
+                    self.key_buf = key;
+                    if !ok {
+                        self.pc = u2;
+                    }
+                }
+                Op::IdxGT | Op::IdxGE | Op::IdxLT | Op::IdxLE => {
+                    let n = match insn.p4 {
+                        P4::Int64(n) => n as i32,
+                        _ => 0,
+                    };
+                    self.encode_key(p3, n);
+                    let key = std::mem::take(&mut self.key_buf);
+                    let c = self.bcur(p1)?;
+                    let ki = c.key_info.clone().ok_or_else(|| internal("index without key info"))?;
+                    let o = record::compare_records(c.payload(bt)?, &key, &ki)?;
+                    self.key_buf = key;
+                    let jump = match insn.op {
+                        Op::IdxGT => o == Ordering::Greater,
+                        Op::IdxGE => o != Ordering::Less,
+                        Op::IdxLT => o == Ordering::Less,
+                        _ => o != Ordering::Greater,
+                    };
+                    if jump {
+                        self.pc = u2;
+                    }
+                }
+                Op::IdxRowid => {
+                    let c = self.bcur(p1)?;
+                    let v = if c.null_row {
+                        Value::Null
+                    } else {
+                        let p = c.payload(bt)?;
+                        let n = record::column_count(p)?;
+                        if n == 0 {
+                            return Err(Error::corrupt("index entry without rowid"));
+                        }
+                        record::decode_column(p, n - 1)?
+                    };
+                    self.regs[u2] = v;
+                }
+                Op::MakeRecord => {
+                    if let P4::Affinity(a) = &insn.p4 {
+                        for (k, c) in a.chars().enumerate().take(u2) {
+                            Affinity::from_code(c).apply(&mut self.regs[u1 + k]);
+                        }
+                    }
+                    let mut out = match std::mem::replace(&mut self.regs[u3], Value::Null) {
+                        Value::Blob(mut b) => {
+                            b.clear();
+                            b
+                        }
+                        _ => Vec::new(),
+                    };
+                    record::encode(&self.regs[u1..u1 + u2], &mut out);
+                    self.regs[u3] = Value::Blob(out);
+                }
+                Op::NewRowid => {
+                    let c = self.bcur(p1)?;
+                    c.moved();
+                    let rowid = if !c.cur.last(bt)? {
+                        1
+                    } else {
+                        let max = c.cur.rowid(bt)?;
+                        if max < i64::MAX {
+                            max + 1
+                        } else {
+                            let mut found = None;
+                            for _ in 0..100 {
+                                let mut b = [0u8; 8];
+                                db.vfs.randomness(&mut b);
+                                let cand = (i64::from_le_bytes(b) & i64::MAX).max(1);
+                                if c.cur.seek_rowid(bt, cand)? != SeekResult::Found {
+                                    found = Some(cand);
+                                    break;
+                                }
+                            }
+                            match found {
+                                Some(r) => r,
+                                None => return Err(Error::new(codes::FULL, "database or disk is full")),
+                            }
+                        }
+                    };
+                    c.moved();
+                    self.regs[u2] = Value::Integer(rowid);
+                }
+                Op::Insert => {
+                    let rowid = match self.regs[u3] {
+                        Value::Integer(i) => i,
+                        _ => return Err(internal("Insert rowid not an integer")),
+                    };
+                    let data = std::mem::replace(&mut self.regs[u2], Value::Null);
+                    let Value::Blob(rec) = &data else { return Err(internal("Insert data not a record")) };
+                    let c = self.bcur(p1)?;
+                    c.moved();
+                    c.cur.insert(bt, rowid, rec)?;
+                    self.regs[u2] = data;
+                    if p5 & 1 != 0 {
+                        self.n_change += 1;
+                    }
+                    if p5 & 2 != 0 {
+                        db.last_insert_rowid = rowid;
+                    }
+                }
+                Op::IdxInsert => {
+                    let data = std::mem::replace(&mut self.regs[u2], Value::Null);
+                    match self.cursors.get_mut(u1) {
+                        Some(Some(VCursor::Btree(c))) => {
+                            let Value::Blob(rec) = &data else { return Err(internal("IdxInsert key not a record")) };
+                            c.moved();
+                            c.cur.insert_key(bt, rec)?;
+                        }
+                        _ => return Err(internal("bad cursor")),
+                    }
+                    self.regs[u2] = data;
+                }
+                Op::SorterInsert => {
+                    let row = self.regs[u2..u2 + u3].to_vec();
+                    match self.cursors.get_mut(u1) {
+                        Some(Some(VCursor::Sorter(m))) => m.insert(row),
+                        _ => return Err(internal("bad cursor")),
+                    }
+                }
+                Op::Delete => {
+                    let c = self.bcur(p1)?;
+                    c.moved();
+                    c.cur.delete(bt)?;
+                    if p5 & 1 != 0 {
+                        self.n_change += 1;
+                    }
+                }
+                Op::IdxDelete => {
+                    if self.probe(bt, p1, p2, p3)? {
+                        let c = self.bcur(p1)?;
+                        c.moved();
+                        c.cur.delete(bt)?;
+                    }
+                }
+                Op::Found | Op::NotFound | Op::NoConflict => {
+                    let n = match insn.p4 {
+                        P4::Int64(n) => n as i32,
+                        _ => 0,
+                    };
+                    let has_null = insn.op == Op::NoConflict && self.regs[u3..u3 + n as usize].iter().any(|v| v.is_null());
+                    let found = !has_null && self.probe(bt, p1, p3, n)?;
+                    let jump = if insn.op == Op::Found { found } else { !found };
+                    if jump {
+                        self.pc = u2;
+                    }
+                }
+                Op::CreateBtree => {
+                    let kind = if p3 == 2 { TreeKind::Index } else { TreeKind::Table };
+                    self.regs[u2] = Value::Integer(i64::from(bt.create_tree(kind)?));
+                }
+                Op::Destroy => {
+                    let root = if p3 == 1 {
+                        p1 as u32
+                    } else {
+                        match self.regs[u1] {
+                            Value::Integer(i) => i as u32,
+                            _ => return Err(internal("Destroy root")),
+                        }
+                    };
+                    bt.drop_tree(root)?;
+                }
+                Op::Clear => bt.clear_tree(p1 as u32)?,
+                Op::ParseSchema => {
+                    db.schema = Rc::new(schema::load::load(bt)?);
+                }
+                Op::PageCount => {
+                    let v = if p3 == 1 { bt.page_size() } else { bt.page_count()? };
+                    self.regs[u2] = Value::Integer(i64::from(v));
+                }
+                Op::BusyTimeout => {
+                    if p1 >= 0 {
+                        db.busy_timeout = p1;
+                        bt.set_busy_timeout(p1 as u32);
+                    }
+                    self.regs[u2] = Value::Integer(i64::from(db.busy_timeout));
+                }
+                Op::IntegrityCk => {
+                    let roots: Vec<(u32, TreeKind)> = match &insn.p4 {
+                        P4::Roots(r) => r.iter().map(|&(p, idx)| (p, if idx { TreeKind::Index } else { TreeKind::Table })).collect(),
+                        _ => Vec::new(),
+                    };
+                    let errs = bt.integrity_check(&roots, u2.max(1))?;
+                    self.regs[u1] = Value::Text(if errs.is_empty() { "ok".to_string() } else { errs.join("\n") });
+                }
+            }
+        }
+    }
+}

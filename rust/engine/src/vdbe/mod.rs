@@ -1,0 +1,67 @@
+//! The virtual machine: a register-based bytecode interpreter in the spirit
+//! of SQLite's VDBE. `opcode` defines the instruction set once, `program`
+//! holds compiled statements and renders EXPLAIN, `cursor` the cursor kinds,
+//! `exec` runs a program one row at a time.
+//!
+//! Connection-wide state the VM reads and writes (transaction flags,
+//! change counters, schema) is `DbState`, owned by the connection and lent
+//! to the VM for each step.
+
+pub mod cursor;
+pub mod exec;
+pub mod opcode;
+pub mod program;
+
+use crate::schema::Schema;
+use crate::vfs::Vfs;
+use std::rc::Rc;
+
+pub use exec::Vm;
+pub use opcode::Op;
+pub use program::{ColumnMeta, Insn, Program, P4};
+
+/// Connection state shared by every statement of a connection.
+pub struct DbState {
+    pub schema: Rc<Schema>,
+    pub autocommit: bool,
+    pub last_insert_rowid: i64,
+    pub changes: i64,
+    pub total_changes: i64,
+    pub interrupt: Option<Box<dyn FnMut() -> bool>>,
+    pub vfs: Rc<dyn Vfs>,
+    pub read_only: bool,
+    pub busy_timeout: i32,
+}
+
+/// Comparison flags carried in P5 of Eq..Ge.
+pub mod cmp_flags {
+    /// Low bits: affinity applied to both operands (0 none, 1 text, 2 numeric).
+    pub const AFF_MASK: u16 = 0x0f;
+    pub const AFF_TEXT: u16 = 1;
+    pub const AFF_NUMERIC: u16 = 2;
+    /// IS / IS NOT: NULL compares equal to NULL, result never NULL.
+    pub const NULLEQ: u16 = 0x10;
+}
+
+/// Affinity numbering used by Cast's P2.
+pub fn affinity_from_num(n: i32) -> crate::value::affinity::Affinity {
+    use crate::value::affinity::Affinity::*;
+    match n {
+        1 => Text,
+        2 => Numeric,
+        3 => Integer,
+        4 => Real,
+        _ => Blob,
+    }
+}
+
+pub fn affinity_num(a: crate::value::affinity::Affinity) -> i32 {
+    use crate::value::affinity::Affinity::*;
+    match a {
+        Blob => 0,
+        Text => 1,
+        Numeric => 2,
+        Integer => 3,
+        Real => 4,
+    }
+}

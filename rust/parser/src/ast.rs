@@ -70,31 +70,63 @@ pub enum Stmt {
     CreateTrigger(Box<CreateTrigger>),
     CreateVirtualTable(Box<CreateVirtualTable>),
     /// `DROP TABLE|INDEX|VIEW|TRIGGER [IF EXISTS] [schema.]name`
-    Drop { kind: DropKind, if_exists: bool, name: QualifiedName },
+    Drop {
+        kind: DropKind,
+        if_exists: bool,
+        name: QualifiedName,
+    },
     AlterTable(Box<AlterTable>),
     /// `BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] [TRANSACTION [name]]`; plain BEGIN is Deferred.
-    Begin { kind: TransactionKind },
+    Begin {
+        kind: TransactionKind,
+    },
     /// `COMMIT|END [TRANSACTION [name]]`
     Commit,
     /// `ROLLBACK [TRANSACTION [name]] [TO [SAVEPOINT] name]`
-    Rollback { savepoint: Option<String> },
-    Savepoint { name: String },
+    Rollback {
+        savepoint: Option<String>,
+    },
+    Savepoint {
+        name: String,
+    },
     /// `RELEASE [SAVEPOINT] name`
-    Release { name: String },
+    Release {
+        name: String,
+    },
     /// `PRAGMA [schema.]name [= value | (value)]`
-    Pragma { schema: Option<String>, name: String, value: Option<PragmaValue> },
+    Pragma {
+        schema: Option<String>,
+        name: String,
+        value: Option<PragmaValue>,
+    },
     /// `VACUUM [schema] [INTO expr]`
-    Vacuum { schema: Option<String>, into: Option<Expr> },
+    Vacuum {
+        schema: Option<String>,
+        into: Option<Expr>,
+    },
     /// `ANALYZE [schema | table | schema.table]`
-    Analyze { target: Option<QualifiedName> },
+    Analyze {
+        target: Option<QualifiedName>,
+    },
     /// `REINDEX [collation | table | index | schema.name]`
-    Reindex { target: Option<QualifiedName> },
+    Reindex {
+        target: Option<QualifiedName>,
+    },
     /// `ATTACH [DATABASE] expr AS expr [KEY expr]`
-    Attach { expr: Expr, schema: Expr, key: Option<Expr> },
+    Attach {
+        expr: Expr,
+        schema: Expr,
+        key: Option<Expr>,
+    },
     /// `DETACH [DATABASE] expr`
-    Detach { schema: Expr },
+    Detach {
+        schema: Expr,
+    },
     /// `EXPLAIN [QUERY PLAN] stmt`
-    Explain { query_plan: bool, stmt: Box<Stmt> },
+    Explain {
+        query_plan: bool,
+        stmt: Box<Stmt>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,7 +223,11 @@ pub struct SelectClause {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResultColumn {
     /// `expr [[AS] alias]`; `span` covers the expression's source text.
-    Expr { expr: Expr, alias: Option<String>, span: Span },
+    Expr {
+        expr: Expr,
+        alias: Option<String>,
+        span: Span,
+    },
     /// `*`
     Star,
     /// `table.*`
@@ -201,13 +237,32 @@ pub enum ResultColumn {
 /// The FROM clause as a left-deep tree of joins.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FromItem {
-    Table { name: QualifiedName, alias: Option<String>, indexed_by: Option<IndexedBy> },
+    Table {
+        name: QualifiedName,
+        alias: Option<String>,
+        indexed_by: Option<IndexedBy>,
+    },
     /// Table-valued function: `name(args) [AS alias]`.
-    TableFunction { name: QualifiedName, args: Vec<Expr>, alias: Option<String> },
-    Subquery { select: Box<Select>, alias: Option<String> },
+    TableFunction {
+        name: QualifiedName,
+        args: Vec<Expr>,
+        alias: Option<String>,
+    },
+    Subquery {
+        select: Box<Select>,
+        alias: Option<String>,
+    },
     /// `( from-list ) [AS alias]` whose content is not a SELECT.
-    Parenthesized { inner: Box<FromItem>, alias: Option<String> },
-    Join { left: Box<FromItem>, op: JoinOp, right: Box<FromItem>, constraint: Option<JoinConstraint> },
+    Parenthesized {
+        inner: Box<FromItem>,
+        alias: Option<String>,
+    },
+    Join {
+        left: Box<FromItem>,
+        op: JoinOp,
+        right: Box<FromItem>,
+        constraint: Option<JoinConstraint>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -373,7 +428,10 @@ pub struct UpsertTarget {
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpsertAction {
     Nothing,
-    Update { sets: Vec<SetClause>, where_clause: Option<Expr> },
+    Update {
+        sets: Vec<SetClause>,
+        where_clause: Option<Expr>,
+    },
 }
 
 /// `col = expr` (one column) or `(c1, c2) = expr`.
@@ -424,7 +482,11 @@ pub struct CreateTable {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateTableBody {
-    Columns { columns: Vec<ColumnDef>, constraints: Vec<TableConstraint>, options: TableOptions },
+    Columns {
+        columns: Vec<ColumnDef>,
+        constraints: Vec<TableConstraint>,
+        options: TableOptions,
+    },
     AsSelect(Box<Select>),
 }
 
@@ -461,21 +523,37 @@ pub struct ColumnConstraint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ColumnConstraintKind {
-    PrimaryKey { order: Option<SortOrder>, conflict: Option<ConflictResolution>, autoincrement: bool },
-    NotNull { conflict: Option<ConflictResolution> },
+    PrimaryKey {
+        order: Option<SortOrder>,
+        conflict: Option<ConflictResolution>,
+        autoincrement: bool,
+    },
+    NotNull {
+        conflict: Option<ConflictResolution>,
+    },
     /// The (no-op) `NULL` constraint.
-    Null { conflict: Option<ConflictResolution> },
-    Unique { conflict: Option<ConflictResolution> },
+    Null {
+        conflict: Option<ConflictResolution>,
+    },
+    Unique {
+        conflict: Option<ConflictResolution>,
+    },
     Check(Expr),
     /// `DEFAULT value`. `span` is the text SQLite keeps as the default's
     /// source (`dflt_value`): for `DEFAULT (e)` the text inside the parens,
     /// otherwise the literal/signed number as written. `DEFAULT ident` is a
     /// string literal (or 1/0 for TRUE/FALSE), as in SQLite.
-    Default { expr: Expr, span: Span },
+    Default {
+        expr: Expr,
+        span: Span,
+    },
     Collate(String),
     References(ForeignKeyClause),
     /// `[GENERATED ALWAYS] AS (expr) [STORED|VIRTUAL]`
-    Generated { expr: Expr, stored: bool },
+    Generated {
+        expr: Expr,
+        stored: bool,
+    },
     /// A stray `[NOT] DEFERRABLE ...` applying to the last REFERENCES.
     Deferrable(Deferrable),
 }
@@ -516,10 +594,20 @@ pub struct TableConstraint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum TableConstraintKind {
-    PrimaryKey { columns: Vec<IndexedColumn>, autoincrement: bool, conflict: Option<ConflictResolution> },
-    Unique { columns: Vec<IndexedColumn>, conflict: Option<ConflictResolution> },
+    PrimaryKey {
+        columns: Vec<IndexedColumn>,
+        autoincrement: bool,
+        conflict: Option<ConflictResolution>,
+    },
+    Unique {
+        columns: Vec<IndexedColumn>,
+        conflict: Option<ConflictResolution>,
+    },
     Check(Expr),
-    ForeignKey { columns: Vec<String>, clause: ForeignKeyClause },
+    ForeignKey {
+        columns: Vec<String>,
+        clause: ForeignKeyClause,
+    },
 }
 
 /// A column of an index, PRIMARY KEY, UNIQUE or upsert target. COLLATE is
@@ -584,7 +672,9 @@ pub enum TriggerEvent {
     Delete,
     Insert,
     /// `UPDATE [OF col, ...]`
-    Update { columns: Vec<String> },
+    Update {
+        columns: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -618,14 +708,41 @@ pub enum AlterAction {
 pub enum Expr {
     Literal(Literal),
     /// `[[schema.]table.]column`
-    Column { schema: Option<String>, table: Option<String>, column: String, double_quoted: bool },
+    Column {
+        schema: Option<String>,
+        table: Option<String>,
+        column: String,
+        double_quoted: bool,
+    },
     Param(Param),
-    Unary { op: UnaryOp, expr: Box<Expr> },
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `expr [NOT] LIKE|GLOB|REGEXP|MATCH pattern [ESCAPE escape]`
-    Like { op: LikeOp, not: bool, expr: Box<Expr>, pattern: Box<Expr>, escape: Option<Box<Expr>> },
-    Between { expr: Box<Expr>, not: bool, low: Box<Expr>, high: Box<Expr> },
-    In { expr: Box<Expr>, not: bool, rhs: InRhs },
+    Like {
+        op: LikeOp,
+        not: bool,
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        escape: Option<Box<Expr>>,
+    },
+    Between {
+        expr: Box<Expr>,
+        not: bool,
+        low: Box<Expr>,
+        high: Box<Expr>,
+    },
+    In {
+        expr: Box<Expr>,
+        not: bool,
+        rhs: InRhs,
+    },
     /// `expr ISNULL` or `expr IS NULL` (SQLite folds `IS NULL` to ISNULL).
     IsNull(Box<Expr>),
     /// `expr NOTNULL`, `expr NOT NULL` or `expr IS NOT NULL`.
@@ -633,12 +750,25 @@ pub enum Expr {
     Exists(Box<Select>),
     /// `(SELECT ...)` as a scalar.
     Subquery(Box<Select>),
-    Case { operand: Option<Box<Expr>>, when_then: Vec<(Expr, Expr)>, else_expr: Option<Box<Expr>> },
-    Cast { expr: Box<Expr>, type_name: TypeName },
-    Collate { expr: Box<Expr>, collation: String },
+    Case {
+        operand: Option<Box<Expr>>,
+        when_then: Vec<(Expr, Expr)>,
+        else_expr: Option<Box<Expr>>,
+    },
+    Cast {
+        expr: Box<Expr>,
+        type_name: TypeName,
+    },
+    Collate {
+        expr: Box<Expr>,
+        collation: String,
+    },
     Function(Box<FunctionCall>),
     /// `RAISE(IGNORE)` / `RAISE(ROLLBACK|ABORT|FAIL, message)`
-    Raise { action: RaiseAction, message: Option<Box<Expr>> },
+    Raise {
+        action: RaiseAction,
+        message: Option<Box<Expr>>,
+    },
     /// Row value `(a, b, ...)` with at least two elements.
     Vector(Vec<Expr>),
 }
@@ -723,7 +853,10 @@ pub enum InRhs {
     /// `IN (SELECT ...)`
     Select(Box<Select>),
     /// `IN [schema.]table` or `IN table_function(args)`.
-    Table { name: QualifiedName, args: Vec<Expr> },
+    Table {
+        name: QualifiedName,
+        args: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

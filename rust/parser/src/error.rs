@@ -16,7 +16,10 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(message: impl Into<String>, offset: usize) -> ParseError {
-        ParseError { message: message.into(), offset }
+        ParseError {
+            message: message.into(),
+            offset,
+        }
     }
 }
 

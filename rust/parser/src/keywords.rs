@@ -472,20 +472,87 @@ impl Kw {
     pub fn is_fallback_id(self) -> bool {
         matches!(
             self,
-            Kw::Abort | Kw::Action | Kw::After | Kw::Always | Kw::Analyze | Kw::Asc | Kw::Attach
-            | Kw::Before | Kw::Begin | Kw::By | Kw::Cascade | Kw::Cast | Kw::Column
-            | Kw::Conflict | Kw::Current | Kw::CurrentDate | Kw::CurrentTime
-            | Kw::CurrentTimestamp | Kw::Database | Kw::Deferred | Kw::Desc | Kw::Detach
-            | Kw::Do | Kw::Each | Kw::End | Kw::Exclude | Kw::Exclusive | Kw::Explain | Kw::Fail
-            | Kw::Filter | Kw::First | Kw::Following | Kw::For | Kw::Generated | Kw::Glob
-            | Kw::Groups | Kw::If | Kw::Ignore | Kw::Immediate | Kw::Initially | Kw::Instead
-            | Kw::Key | Kw::Last | Kw::Like | Kw::Match | Kw::Materialized | Kw::No | Kw::Nulls
-            | Kw::Of | Kw::Offset | Kw::Others | Kw::Over | Kw::Partition | Kw::Plan
-            | Kw::Pragma | Kw::Preceding | Kw::Query | Kw::Raise | Kw::Range | Kw::Recursive
-            | Kw::Regexp | Kw::Reindex | Kw::Release | Kw::Rename | Kw::Replace | Kw::Restrict
-            | Kw::Rollback | Kw::Row | Kw::Rows | Kw::Savepoint | Kw::Temp | Kw::Temporary
-            | Kw::Ties | Kw::Trigger | Kw::Unbounded | Kw::Vacuum | Kw::View | Kw::Virtual
-            | Kw::Window | Kw::With | Kw::Without
+            Kw::Abort
+                | Kw::Action
+                | Kw::After
+                | Kw::Always
+                | Kw::Analyze
+                | Kw::Asc
+                | Kw::Attach
+                | Kw::Before
+                | Kw::Begin
+                | Kw::By
+                | Kw::Cascade
+                | Kw::Cast
+                | Kw::Column
+                | Kw::Conflict
+                | Kw::Current
+                | Kw::CurrentDate
+                | Kw::CurrentTime
+                | Kw::CurrentTimestamp
+                | Kw::Database
+                | Kw::Deferred
+                | Kw::Desc
+                | Kw::Detach
+                | Kw::Do
+                | Kw::Each
+                | Kw::End
+                | Kw::Exclude
+                | Kw::Exclusive
+                | Kw::Explain
+                | Kw::Fail
+                | Kw::Filter
+                | Kw::First
+                | Kw::Following
+                | Kw::For
+                | Kw::Generated
+                | Kw::Glob
+                | Kw::Groups
+                | Kw::If
+                | Kw::Ignore
+                | Kw::Immediate
+                | Kw::Initially
+                | Kw::Instead
+                | Kw::Key
+                | Kw::Last
+                | Kw::Like
+                | Kw::Match
+                | Kw::Materialized
+                | Kw::No
+                | Kw::Nulls
+                | Kw::Of
+                | Kw::Offset
+                | Kw::Others
+                | Kw::Over
+                | Kw::Partition
+                | Kw::Plan
+                | Kw::Pragma
+                | Kw::Preceding
+                | Kw::Query
+                | Kw::Raise
+                | Kw::Range
+                | Kw::Recursive
+                | Kw::Regexp
+                | Kw::Reindex
+                | Kw::Release
+                | Kw::Rename
+                | Kw::Replace
+                | Kw::Restrict
+                | Kw::Rollback
+                | Kw::Row
+                | Kw::Rows
+                | Kw::Savepoint
+                | Kw::Temp
+                | Kw::Temporary
+                | Kw::Ties
+                | Kw::Trigger
+                | Kw::Unbounded
+                | Kw::Vacuum
+                | Kw::View
+                | Kw::Virtual
+                | Kw::Window
+                | Kw::With
+                | Kw::Without
         )
     }
 }

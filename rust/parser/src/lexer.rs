@@ -114,7 +114,11 @@ impl<'a> Lexer<'a> {
     pub fn at(src: &'a str, pos: usize) -> Lexer<'a> {
         let bytes = src.as_bytes();
         let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-        Lexer { src: bytes, pos: pos.min(end), end }
+        Lexer {
+            src: bytes,
+            pos: pos.min(end),
+            end,
+        }
     }
 
     pub fn input_end(&self) -> usize {
@@ -134,13 +138,21 @@ impl<'a> Lexer<'a> {
         loop {
             let start = self.pos;
             if start >= self.end {
-                return Token { kind: TokenKind::Eof, start: self.end, end: self.end };
+                return Token {
+                    kind: TokenKind::Eof,
+                    start: self.end,
+                    end: self.end,
+                };
             }
             let (kind, len) = self.scan(start);
             debug_assert!(len > 0);
             self.pos = start + len;
             if let Some(kind) = kind {
-                return Token { kind, start, end: start + len };
+                return Token {
+                    kind,
+                    start,
+                    end: start + len,
+                };
             }
         }
     }
@@ -327,7 +339,8 @@ impl<'a> Lexer<'a> {
             }
             if matches!(self.byte(j), b'e' | b'E')
                 && (self.byte(j + 1).is_ascii_digit()
-                    || (matches!(self.byte(j + 1), b'+' | b'-') && self.byte(j + 2).is_ascii_digit()))
+                    || (matches!(self.byte(j + 1), b'+' | b'-')
+                        && self.byte(j + 2).is_ascii_digit()))
             {
                 kind = TokenKind::Float;
                 j += 2;
@@ -411,7 +424,10 @@ mod tests {
     use TokenKind as T;
 
     fn kinds(s: &str) -> Vec<(TokenKind, &str)> {
-        tokenize(s).into_iter().map(|t| (t.kind, &s[t.start..t.end])).collect()
+        tokenize(s)
+            .into_iter()
+            .map(|t| (t.kind, &s[t.start..t.end]))
+            .collect()
     }
 
     #[test]
@@ -423,27 +439,62 @@ mod tests {
         assert_eq!(
             k,
             vec![
-                T::Eq, T::Eq, T::Ne, T::Ne, T::Lt, T::Le, T::Gt, T::Ge, T::LShift, T::RShift,
-                T::BitAnd, T::BitOr, T::Concat, T::BitNot, T::Ptr, T::Ptr2, T::Plus, T::Minus,
-                T::Star, T::Slash, T::Rem, T::Comma, T::Dot, T::Semi, T::LParen, T::RParen
+                T::Eq,
+                T::Eq,
+                T::Ne,
+                T::Ne,
+                T::Lt,
+                T::Le,
+                T::Gt,
+                T::Ge,
+                T::LShift,
+                T::RShift,
+                T::BitAnd,
+                T::BitOr,
+                T::Concat,
+                T::BitNot,
+                T::Ptr,
+                T::Ptr2,
+                T::Plus,
+                T::Minus,
+                T::Star,
+                T::Slash,
+                T::Rem,
+                T::Comma,
+                T::Dot,
+                T::Semi,
+                T::LParen,
+                T::RParen
             ]
         );
     }
 
     #[test]
     fn comments_and_space() {
-        assert_eq!(kinds("a -- x\n b /* c */ c /* open"), vec![(T::Id, "a"), (T::Id, "b"), (T::Id, "c")]);
+        assert_eq!(
+            kinds("a -- x\n b /* c */ c /* open"),
+            vec![(T::Id, "a"), (T::Id, "b"), (T::Id, "c")]
+        );
         assert_eq!(kinds("a--"), vec![(T::Id, "a")]);
         assert_eq!(kinds("1/**/2"), vec![(T::Integer, "1"), (T::Integer, "2")]);
     }
 
     #[test]
     fn numbers() {
-        assert_eq!(kinds("1 1.5 .5 5. 1e10 1E+5 1e-5 0x1F 0XAB"), vec![
-            (T::Integer, "1"), (T::Float, "1.5"), (T::Float, ".5"), (T::Float, "5."),
-            (T::Float, "1e10"), (T::Float, "1E+5"), (T::Float, "1e-5"), (T::Integer, "0x1F"),
-            (T::Integer, "0XAB")
-        ]);
+        assert_eq!(
+            kinds("1 1.5 .5 5. 1e10 1E+5 1e-5 0x1F 0XAB"),
+            vec![
+                (T::Integer, "1"),
+                (T::Float, "1.5"),
+                (T::Float, ".5"),
+                (T::Float, "5."),
+                (T::Float, "1e10"),
+                (T::Float, "1E+5"),
+                (T::Float, "1e-5"),
+                (T::Integer, "0x1F"),
+                (T::Integer, "0XAB")
+            ]
+        );
         assert_eq!(kinds("1_000"), vec![(T::Illegal, "1_000")]);
         assert_eq!(kinds("123abc"), vec![(T::Illegal, "123abc")]);
         assert_eq!(kinds("0x"), vec![(T::Illegal, "0x")]);
@@ -455,21 +506,35 @@ mod tests {
 
     #[test]
     fn strings_and_identifiers() {
-        assert_eq!(kinds("'a''b' \"c\"\"d\" [e f] `g``h`"), vec![
-            (T::String, "'a''b'"), (T::DqId, "\"c\"\"d\""), (T::QuotedId, "[e f]"),
-            (T::QuotedId, "`g``h`")
-        ]);
+        assert_eq!(
+            kinds("'a''b' \"c\"\"d\" [e f] `g``h`"),
+            vec![
+                (T::String, "'a''b'"),
+                (T::DqId, "\"c\"\"d\""),
+                (T::QuotedId, "[e f]"),
+                (T::QuotedId, "`g``h`")
+            ]
+        );
         assert_eq!(kinds("'abc"), vec![(T::Illegal, "'abc")]);
         assert_eq!(kinds("[abc"), vec![(T::Illegal, "[abc")]);
-        assert_eq!(kinds("select SeLeCt _x1 x$y été"), vec![
-            (T::Keyword(Kw::Select), "select"), (T::Keyword(Kw::Select), "SeLeCt"), (T::Id, "_x1"),
-            (T::Id, "x$y"), (T::Id, "été")
-        ]);
+        assert_eq!(
+            kinds("select SeLeCt _x1 x$y été"),
+            vec![
+                (T::Keyword(Kw::Select), "select"),
+                (T::Keyword(Kw::Select), "SeLeCt"),
+                (T::Id, "_x1"),
+                (T::Id, "x$y"),
+                (T::Id, "été")
+            ]
+        );
     }
 
     #[test]
     fn blobs() {
-        assert_eq!(kinds("x'0aFF' X''"), vec![(T::Blob, "x'0aFF'"), (T::Blob, "X''")]);
+        assert_eq!(
+            kinds("x'0aFF' X''"),
+            vec![(T::Blob, "x'0aFF'"), (T::Blob, "X''")]
+        );
         assert_eq!(kinds("x'0aF'"), vec![(T::Illegal, "x'0aF'")]);
         assert_eq!(kinds("x'zz'"), vec![(T::Illegal, "x'zz'")]);
         assert_eq!(kinds("x'ab"), vec![(T::Illegal, "x'ab")]);
@@ -478,17 +543,36 @@ mod tests {
 
     #[test]
     fn variables() {
-        assert_eq!(kinds("? ?12 :a @b $c #d $a::b $x(y z) :"), vec![
-            (T::Variable, "?"), (T::Variable, "?12"), (T::Variable, ":a"), (T::Variable, "@b"),
-            (T::Variable, "$c"), (T::Variable, "#d"), (T::Variable, "$a::b"),
-            (T::Illegal, "$x(y"), (T::Id, "z"), (T::RParen, ")"), (T::Illegal, ":")
-        ]);
+        assert_eq!(
+            kinds("? ?12 :a @b $c #d $a::b $x(y z) :"),
+            vec![
+                (T::Variable, "?"),
+                (T::Variable, "?12"),
+                (T::Variable, ":a"),
+                (T::Variable, "@b"),
+                (T::Variable, "$c"),
+                (T::Variable, "#d"),
+                (T::Variable, "$a::b"),
+                (T::Illegal, "$x(y"),
+                (T::Id, "z"),
+                (T::RParen, ")"),
+                (T::Illegal, ":")
+            ]
+        );
         assert_eq!(kinds("$x(y)"), vec![(T::Variable, "$x(y)")]);
     }
 
     #[test]
     fn illegal_and_nul() {
-        assert_eq!(kinds("a ! b ^"), vec![(T::Id, "a"), (T::Illegal, "!"), (T::Id, "b"), (T::Illegal, "^")]);
+        assert_eq!(
+            kinds("a ! b ^"),
+            vec![
+                (T::Id, "a"),
+                (T::Illegal, "!"),
+                (T::Id, "b"),
+                (T::Illegal, "^")
+            ]
+        );
         assert_eq!(kinds("a\0b"), vec![(T::Id, "a")]);
     }
 }

@@ -13,11 +13,13 @@
 //! - `parse_all` parses every statement of a script.
 //!
 //! Modules: `ast` (the tree), `lexer` + `keywords` (tokens), `literal`
-//! (token text -> values), `parser` (grammar), `schema_text`, `error`.
+//! (token text -> values), `parser` (grammar), `display` (tree -> SQL),
+//! `schema_text`, `error`.
 
 #![forbid(unsafe_code)]
 
 pub mod ast;
+pub mod display;
 pub mod error;
 pub mod keywords;
 pub mod lexer;
@@ -27,5 +29,7 @@ pub mod schema_text;
 
 pub use ast::*;
 pub use error::ParseError;
-pub use parser::{parse_all, parse_one, parse_one_spanned, ParsedStmt, MAX_EXPR_DEPTH, MAX_NESTING};
-pub use schema_text::schema_sql;
+pub use parser::{
+    parse_all, parse_one, parse_one_spanned, ParsedStmt, MAX_EXPR_DEPTH, MAX_NESTING,
+};
+pub use schema_text::{alter_add_column_text, schema_sql};

@@ -41,7 +41,10 @@ pub fn dequote(text: &str) -> String {
 pub enum IntValue {
     Int(i64),
     /// A decimal too large for i64; `exactly_2_63` marks 9223372036854775808.
-    Real { value: f64, exactly_2_63: bool },
+    Real {
+        value: f64,
+        exactly_2_63: bool,
+    },
     /// A hex literal with more than 16 significant digits.
     HexTooBig,
 }
@@ -113,18 +116,30 @@ mod tests {
     #[test]
     fn integers() {
         assert_eq!(integer_value("0"), IntValue::Int(0));
-        assert_eq!(integer_value("9223372036854775807"), IntValue::Int(i64::MAX));
+        assert_eq!(
+            integer_value("9223372036854775807"),
+            IntValue::Int(i64::MAX)
+        );
         assert_eq!(
             integer_value("9223372036854775808"),
-            IntValue::Real { value: 9223372036854775808.0, exactly_2_63: true }
+            IntValue::Real {
+                value: 9223372036854775808.0,
+                exactly_2_63: true
+            }
         );
         assert_eq!(
             integer_value("00009223372036854775808"),
-            IntValue::Real { value: 9223372036854775808.0, exactly_2_63: true }
+            IntValue::Real {
+                value: 9223372036854775808.0,
+                exactly_2_63: true
+            }
         );
         assert_eq!(
             integer_value("9223372036854775809"),
-            IntValue::Real { value: 9223372036854775809.0, exactly_2_63: false }
+            IntValue::Real {
+                value: 9223372036854775809.0,
+                exactly_2_63: false
+            }
         );
         assert_eq!(integer_value("0x7fffffffffffffff"), IntValue::Int(i64::MAX));
         assert_eq!(integer_value("0xffffffffffffffff"), IntValue::Int(-1));

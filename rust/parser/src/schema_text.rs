@@ -33,22 +33,35 @@ pub fn schema_sql(sql: &str, parsed: &ParsedStmt) -> Option<String> {
     match &parsed.stmt {
         Stmt::CreateTable(ct) => match &ct.body {
             CreateTableBody::Columns { options, .. } => {
-                let end = if *options != TableOptions::default() { parsed.tail_start } else { parsed.span.end };
+                let end = if *options != TableOptions::default() {
+                    parsed.tail_start
+                } else {
+                    parsed.span.end
+                };
                 Some(format!("CREATE TABLE {}", slice(ct.name_start, end)))
             }
             CreateTableBody::AsSelect(_) => None,
         },
         Stmt::CreateIndex(ci) => {
-            let kw = if ci.unique { "CREATE UNIQUE INDEX" } else { "CREATE INDEX" };
+            let kw = if ci.unique {
+                "CREATE UNIQUE INDEX"
+            } else {
+                "CREATE INDEX"
+            };
             Some(format!("{kw} {}", slice(ci.name_start, parsed.tail_start)))
         }
-        Stmt::CreateView(cv) => {
-            Some(format!("CREATE VIEW {}", trim_sqlite_space_end(slice(cv.name_start, parsed.tail_start))))
-        }
-        Stmt::CreateTrigger(tr) => Some(format!("CREATE TRIGGER {}", slice(tr.name_start, parsed.span.end))),
-        Stmt::CreateVirtualTable(vt) => {
-            Some(format!("CREATE VIRTUAL TABLE {}", slice(vt.name_start, parsed.span.end)))
-        }
+        Stmt::CreateView(cv) => Some(format!(
+            "CREATE VIEW {}",
+            trim_sqlite_space_end(slice(cv.name_start, parsed.tail_start))
+        )),
+        Stmt::CreateTrigger(tr) => Some(format!(
+            "CREATE TRIGGER {}",
+            slice(tr.name_start, parsed.span.end)
+        )),
+        Stmt::CreateVirtualTable(vt) => Some(format!(
+            "CREATE VIRTUAL TABLE {}",
+            slice(vt.name_start, parsed.span.end)
+        )),
         _ => None,
     }
 }
@@ -59,8 +72,13 @@ pub fn alter_add_column_text(sql: &str, parsed: &ParsedStmt) -> Option<String> {
     match &parsed.stmt {
         Stmt::AlterTable(at) => match &at.action {
             AlterAction::AddColumn(def) => {
-                let text = sql.get(def.span.start..parsed.tail_start.max(def.span.start)).unwrap_or("");
-                Some(text.trim_end_matches([';', ' ', '\t', '\n', '\x0b', '\x0c', '\r']).to_string())
+                let text = sql
+                    .get(def.span.start..parsed.tail_start.max(def.span.start))
+                    .unwrap_or("");
+                Some(
+                    text.trim_end_matches([';', ' ', '\t', '\n', '\x0b', '\x0c', '\r'])
+                        .to_string(),
+                )
             }
             _ => None,
         },

@@ -86,7 +86,10 @@ impl<'a> Parser<'a> {
             return Ok(None);
         }
         let text = &self.src[start..end];
-        Ok(Some(TypeName { name: dequote_type(text), span: Span::new(start, end) }))
+        Ok(Some(TypeName {
+            name: dequote_type(text),
+            span: Span::new(start, end),
+        }))
     }
 
     /// parse.y `signed`: `[+|-] INTEGER|FLOAT`.
@@ -122,8 +125,14 @@ impl<'a> Parser<'a> {
         let (name, name_start) = self.qualified_name()?;
         if self.eat_kw(Kw::As) {
             let select = self.parse_select()?;
-            let body = CreateTableBody::AsSelect(Box::new(select));
-            return Ok(Stmt::CreateTable(Box::new(CreateTable { temporary, if_not_exists, name, name_start, body })));
+            let body = CreateTableBody::AsSelect(select);
+            return Ok(Stmt::CreateTable(Box::new(CreateTable {
+                temporary,
+                if_not_exists,
+                name,
+                name_start,
+                body,
+            })));
         }
         self.expect(T::LParen)?;
         let mut columns = vec![self.column_def()?];
@@ -140,8 +149,18 @@ impl<'a> Parser<'a> {
         }
         self.expect(T::RParen)?;
         let options = self.table_options()?;
-        let body = CreateTableBody::Columns { columns, constraints, options };
-        Ok(Stmt::CreateTable(Box::new(CreateTable { temporary, if_not_exists, name, name_start, body })))
+        let body = CreateTableBody::Columns {
+            columns,
+            constraints,
+            options,
+        };
+        Ok(Stmt::CreateTable(Box::new(CreateTable {
+            temporary,
+            if_not_exists,
+            name,
+            name_start,
+            body,
+        })))
     }
 
     fn table_options(&mut self) -> PResult<TableOptions> {
@@ -155,14 +174,18 @@ impl<'a> Parser<'a> {
                 let t = self.cur();
                 let word = self.nm()?;
                 if !word.eq_ignore_ascii_case("rowid") || t.end - t.start != 5 {
-                    return Err(self.error_at(at, format!("unknown table option: {}", t.text(self.src))));
+                    return Err(
+                        self.error_at(at, format!("unknown table option: {}", t.text(self.src)))
+                    );
                 }
                 opts.without_rowid = true;
             } else {
                 let t = self.cur();
                 let word = self.nm()?;
                 if !word.eq_ignore_ascii_case("strict") || t.end - t.start != 6 {
-                    return Err(self.error_at(at, format!("unknown table option: {}", t.text(self.src))));
+                    return Err(
+                        self.error_at(at, format!("unknown table option: {}", t.text(self.src)))
+                    );
                 }
                 opts.strict = true;
             }
@@ -188,9 +211,17 @@ impl<'a> Parser<'a> {
                 Some(k) => k,
                 None => break,
             };
-            constraints.push(ColumnConstraint { name: pending_name.take(), kind });
+            constraints.push(ColumnConstraint {
+                name: pending_name.take(),
+                kind,
+            });
         }
-        Ok(ColumnDef { name, type_name, constraints, span: Span::new(start, self.last_end) })
+        Ok(ColumnDef {
+            name,
+            type_name,
+            constraints,
+            span: Span::new(start, self.last_end),
+        })
     }
 
     fn onconf(&mut self) -> PResult<Option<ConflictResolution>> {
@@ -215,12 +246,16 @@ impl<'a> Parser<'a> {
             }
             Kw::Null => {
                 self.advance();
-                ColumnConstraintKind::Null { conflict: self.onconf()? }
+                ColumnConstraintKind::Null {
+                    conflict: self.onconf()?,
+                }
             }
             Kw::Not if self.is_kw_at(1, Kw::Null) => {
                 self.advance();
                 self.advance();
-                ColumnConstraintKind::NotNull { conflict: self.onconf()? }
+                ColumnConstraintKind::NotNull {
+                    conflict: self.onconf()?,
+                }
             }
             Kw::Not | Kw::Deferrable => match self.defer_subclause()? {
                 Some(d) => ColumnConstraintKind::Deferrable(d),
@@ -232,11 +267,17 @@ impl<'a> Parser<'a> {
                 let order = self.sort_order();
                 let conflict = self.onconf()?;
                 let autoincrement = self.eat_kw(Kw::Autoincrement);
-                ColumnConstraintKind::PrimaryKey { order, conflict, autoincrement }
+                ColumnConstraintKind::PrimaryKey {
+                    order,
+                    conflict,
+                    autoincrement,
+                }
             }
             Kw::Unique => {
                 self.advance();
-                ColumnConstraintKind::Unique { conflict: self.onconf()? }
+                ColumnConstraintKind::Unique {
+                    conflict: self.onconf()?,
+                }
             }
             Kw::Check => {
                 self.advance();
@@ -320,11 +361,17 @@ impl<'a> Parser<'a> {
                     }
                     Literal::Integer(i)
                 }
-                IntValue::Real { value, exactly_2_63 } => {
+                IntValue::Real {
+                    value,
+                    exactly_2_63,
+                } => {
                     if sign == Some(UnaryOp::Neg) && exactly_2_63 {
                         self.advance();
                         let expr = Expr::Literal(Literal::Integer(i64::MIN));
-                        return Ok(ColumnConstraintKind::Default { expr, span: Span::new(start, t.end) });
+                        return Ok(ColumnConstraintKind::Default {
+                            expr,
+                            span: Span::new(start, t.end),
+                        });
                     }
                     Literal::Real(value)
                 }
@@ -348,16 +395,25 @@ impl<'a> Parser<'a> {
                 } else {
                     Literal::String(self.token_name(t))
                 };
-                return Ok(ColumnConstraintKind::Default { expr: Expr::Literal(lit), span: Span::new(t.start, t.end) });
+                return Ok(ColumnConstraintKind::Default {
+                    expr: Expr::Literal(lit),
+                    span: Span::new(t.start, t.end),
+                });
             }
             _ => return Err(self.syntax_error()),
         };
         self.advance();
         let mut expr = Expr::Literal(lit);
         if let Some(op) = sign {
-            expr = Expr::Unary { op, expr: Box::new(expr) };
+            expr = Expr::Unary {
+                op,
+                expr: Box::new(expr),
+            };
         }
-        Ok(ColumnConstraintKind::Default { expr, span: Span::new(start, t.end) })
+        Ok(ColumnConstraintKind::Default {
+            expr,
+            span: Span::new(start, t.end),
+        })
     }
 
     /// After REFERENCES: `nm [eidlist] refargs [defer_subclause]`.
@@ -375,7 +431,12 @@ impl<'a> Parser<'a> {
         loop {
             if self.eat_kw(Kw::Match) {
                 fk.match_name = Some(self.nm()?);
-            } else if self.is_kw(Kw::On) && matches!(self.peek_at(1), T::Keyword(Kw::Delete | Kw::Update | Kw::Insert)) {
+            } else if self.is_kw(Kw::On)
+                && matches!(
+                    self.peek_at(1),
+                    T::Keyword(Kw::Delete | Kw::Update | Kw::Insert)
+                )
+            {
                 self.advance();
                 let which = self.advance().kind;
                 let action = self.fk_action()?;
@@ -440,7 +501,10 @@ impl<'a> Parser<'a> {
                 initially_deferred = Some(false);
             }
         }
-        Ok(Some(Deferrable { not, initially_deferred }))
+        Ok(Some(Deferrable {
+            not,
+            initially_deferred,
+        }))
     }
 
     /// parse.y `conslist`: table constraints, commas optional between them.
@@ -464,9 +528,17 @@ impl<'a> Parser<'a> {
                     let conflict = self.onconf()?;
                     let columns = terms
                         .into_iter()
-                        .map(|t| IndexedColumn { expr: t.expr, order: t.order, nulls: t.nulls })
+                        .map(|t| IndexedColumn {
+                            expr: t.expr,
+                            order: t.order,
+                            nulls: t.nulls,
+                        })
                         .collect();
-                    TableConstraintKind::PrimaryKey { columns, autoincrement, conflict }
+                    TableConstraintKind::PrimaryKey {
+                        columns,
+                        autoincrement,
+                        conflict,
+                    }
                 }
                 T::Keyword(Kw::Unique) => {
                     self.advance();
@@ -493,7 +565,10 @@ impl<'a> Parser<'a> {
                 }
                 _ => return Err(self.syntax_error()),
             };
-            v.push(TableConstraint { name: pending_name.take(), kind });
+            v.push(TableConstraint {
+                name: pending_name.take(),
+                kind,
+            });
             if self.peek() == T::RParen {
                 return Ok(v);
             }
@@ -520,7 +595,11 @@ impl<'a> Parser<'a> {
         let table = self.nm()?;
         self.expect(T::LParen)?;
         let columns = self.indexed_columns_after_lparen()?;
-        let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+        let where_clause = if self.eat_kw(Kw::Where) {
+            Some(self.parse_expr()?)
+        } else {
+            None
+        };
         Ok(Stmt::CreateIndex(Box::new(CreateIndex {
             unique,
             if_not_exists,
@@ -538,8 +617,15 @@ impl<'a> Parser<'a> {
         let (name, name_start) = self.qualified_name()?;
         let columns = self.eidlist_opt()?;
         self.expect_kw(Kw::As)?;
-        let select = Box::new(self.parse_select()?);
-        Ok(Stmt::CreateView(Box::new(CreateView { temporary, if_not_exists, name, name_start, columns, select })))
+        let select = self.parse_select()?;
+        Ok(Stmt::CreateView(Box::new(CreateView {
+            temporary,
+            if_not_exists,
+            name,
+            name_start,
+            columns,
+            select,
+        })))
     }
 
     fn create_trigger(&mut self, temporary: bool) -> PResult<Stmt> {
@@ -592,7 +678,11 @@ impl<'a> Parser<'a> {
             self.expect_kw(Kw::Row)?;
             for_each_row = true;
         }
-        let when = if self.eat_kw(Kw::When) { Some(self.parse_expr()?) } else { None };
+        let when = if self.eat_kw(Kw::When) {
+            Some(self.parse_expr()?)
+        } else {
+            None
+        };
         self.expect_kw(Kw::Begin)?;
         let mut body = Vec::new();
         loop {
@@ -626,8 +716,16 @@ impl<'a> Parser<'a> {
                 self.trigger_no_indexed()?;
                 self.expect_kw(Kw::Set)?;
                 let sets = self.setlist()?;
-                let from = if self.eat_kw(Kw::From) { Some(self.seltablist()?) } else { None };
-                let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+                let from = if self.eat_kw(Kw::From) {
+                    Some(self.seltablist()?)
+                } else {
+                    None
+                };
+                let where_clause = if self.eat_kw(Kw::Where) {
+                    Some(self.parse_expr()?)
+                } else {
+                    None
+                };
                 Ok(Stmt::Update(Box::new(Update {
                     with: None,
                     or_conflict,
@@ -647,7 +745,11 @@ impl<'a> Parser<'a> {
                 self.expect_kw(Kw::From)?;
                 let table = self.trigger_target()?;
                 self.trigger_no_indexed()?;
-                let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+                let where_clause = if self.eat_kw(Kw::Where) {
+                    Some(self.parse_expr()?)
+                } else {
+                    None
+                };
                 Ok(Stmt::Delete(Box::new(Delete {
                     with: None,
                     table,
@@ -675,7 +777,9 @@ impl<'a> Parser<'a> {
                 self.reset_to(save);
                 Ok(Stmt::Insert(Box::new(self.parse_insert(None)?)))
             }
-            T::Keyword(Kw::Select | Kw::Values | Kw::With) => Ok(Stmt::Select(Box::new(self.parse_select()?))),
+            T::Keyword(Kw::Select | Kw::Values | Kw::With) => {
+                Ok(Stmt::Select(self.parse_select()?))
+            }
             _ => Err(self.syntax_error()),
         }
     }
@@ -747,7 +851,13 @@ impl<'a> Parser<'a> {
             }
             self.expect(T::RParen)?;
         }
-        Ok(Stmt::CreateVirtualTable(Box::new(CreateVirtualTable { if_not_exists, name, name_start, module, args })))
+        Ok(Stmt::CreateVirtualTable(Box::new(CreateVirtualTable {
+            if_not_exists,
+            name,
+            name_start,
+            module,
+            args,
+        })))
     }
 
     pub(crate) fn parse_drop(&mut self) -> PResult<Stmt> {
@@ -762,7 +872,11 @@ impl<'a> Parser<'a> {
         self.advance();
         let if_exists = self.if_exists()?;
         let (name, _) = self.qualified_name()?;
-        Ok(Stmt::Drop { kind, if_exists, name })
+        Ok(Stmt::Drop {
+            kind,
+            if_exists,
+            name,
+        })
     }
 
     pub(crate) fn parse_alter(&mut self) -> PResult<Stmt> {

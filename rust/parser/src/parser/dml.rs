@@ -43,7 +43,11 @@ impl<'a> Parser<'a> {
     /// `nm [. nm] [AS nm]`
     fn xfullname(&mut self) -> PResult<(QualifiedName, Option<String>)> {
         let (name, _) = self.qualified_name()?;
-        let alias = if self.eat_kw(Kw::As) { Some(self.nm()?) } else { None };
+        let alias = if self.eat_kw(Kw::As) {
+            Some(self.nm()?)
+        } else {
+            None
+        };
         Ok((name, alias))
     }
 
@@ -64,7 +68,11 @@ impl<'a> Parser<'a> {
         };
         self.expect_kw(Kw::Into)?;
         let (table, alias) = self.xfullname()?;
-        let columns = if self.peek() == T::LParen { self.paren_idlist()? } else { Vec::new() };
+        let columns = if self.peek() == T::LParen {
+            self.paren_idlist()?
+        } else {
+            Vec::new()
+        };
         if self.is_kw(Kw::Default) {
             self.advance();
             self.expect_kw(Kw::Values)?;
@@ -84,13 +92,20 @@ impl<'a> Parser<'a> {
             return Err(self.syntax_error());
         }
         let select = self.parse_select()?;
-        let source = match select {
-            Select { with: None, body: SelectBody { first: SelectCore::Values(rows), compounds }, order_by, limit: None }
-                if compounds.is_empty() && order_by.is_empty() =>
-            {
-                InsertSource::Values(rows)
-            }
-            other => InsertSource::Select(Box::new(other)),
+        let bare_values = select.with.is_none()
+            && select.body.compounds.is_empty()
+            && select.order_by.is_empty()
+            && select.limit.is_none()
+            && matches!(select.body.first, SelectCore::Values(_));
+        let source = match (bare_values, select.body.first) {
+            (true, SelectCore::Values(rows)) => InsertSource::Values(rows),
+            (_, first) => InsertSource::Select(Box::new(Select {
+                body: SelectBody {
+                    first,
+                    ..select.body
+                },
+                ..*select
+            })),
         };
         let mut upsert = Vec::new();
         while self.is_kw(Kw::On) {
@@ -98,8 +113,15 @@ impl<'a> Parser<'a> {
             self.expect_kw(Kw::Conflict)?;
             let target = if self.eat(T::LParen) {
                 let columns = self.indexed_columns_after_lparen()?;
-                let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
-                Some(UpsertTarget { columns, where_clause })
+                let where_clause = if self.eat_kw(Kw::Where) {
+                    Some(self.parse_expr()?)
+                } else {
+                    None
+                };
+                Some(UpsertTarget {
+                    columns,
+                    where_clause,
+                })
             } else {
                 None
             };
@@ -110,7 +132,11 @@ impl<'a> Parser<'a> {
                 self.expect_kw(Kw::Update)?;
                 self.expect_kw(Kw::Set)?;
                 let sets = self.setlist()?;
-                let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+                let where_clause = if self.eat_kw(Kw::Where) {
+                    Some(self.parse_expr()?)
+                } else {
+                    None
+                };
                 UpsertAction::Update { sets, where_clause }
             };
             let last = target.is_none();
@@ -120,21 +146,41 @@ impl<'a> Parser<'a> {
             }
         }
         let returning = self.returning_opt()?;
-        Ok(Insert { with, or_conflict, table, alias, columns, source, upsert, returning })
+        Ok(Insert {
+            with,
+            or_conflict,
+            table,
+            alias,
+            columns,
+            source,
+            upsert,
+            returning,
+        })
     }
 
     /// After `(`: `sortlist )` read as indexed columns.
     pub(crate) fn indexed_columns_after_lparen(&mut self) -> PResult<Vec<IndexedColumn>> {
         let terms = self.sortlist()?;
         self.expect(T::RParen)?;
-        Ok(terms.into_iter().map(|t| IndexedColumn { expr: t.expr, order: t.order, nulls: t.nulls }).collect())
+        Ok(terms
+            .into_iter()
+            .map(|t| IndexedColumn {
+                expr: t.expr,
+                order: t.order,
+                nulls: t.nulls,
+            })
+            .collect())
     }
 
     /// parse.y `setlist`.
     pub(crate) fn setlist(&mut self) -> PResult<Vec<SetClause>> {
         let mut v = Vec::new();
         loop {
-            let columns = if self.peek() == T::LParen { self.paren_idlist()? } else { vec![self.nm()?] };
+            let columns = if self.peek() == T::LParen {
+                self.paren_idlist()?
+            } else {
+                vec![self.nm()?]
+            };
             self.expect(T::Eq)?;
             let expr = self.parse_expr()?;
             v.push(SetClause { columns, expr });
@@ -151,11 +197,31 @@ impl<'a> Parser<'a> {
         let indexed_by = self.indexed_opt()?;
         self.expect_kw(Kw::Set)?;
         let sets = self.setlist()?;
-        let from = if self.eat_kw(Kw::From) { Some(self.seltablist()?) } else { None };
-        let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+        let from = if self.eat_kw(Kw::From) {
+            Some(self.seltablist()?)
+        } else {
+            None
+        };
+        let where_clause = if self.eat_kw(Kw::Where) {
+            Some(self.parse_expr()?)
+        } else {
+            None
+        };
         let returning = self.returning_opt()?;
         let (order_by, limit) = self.order_limit_opt()?;
-        Ok(Update { with, or_conflict, table, alias, indexed_by, sets, from, where_clause, returning, order_by, limit })
+        Ok(Update {
+            with,
+            or_conflict,
+            table,
+            alias,
+            indexed_by,
+            sets,
+            from,
+            where_clause,
+            returning,
+            order_by,
+            limit,
+        })
     }
 
     pub(crate) fn parse_delete(&mut self, with: Option<With>) -> PResult<Delete> {
@@ -163,10 +229,23 @@ impl<'a> Parser<'a> {
         self.expect_kw(Kw::From)?;
         let (table, alias) = self.xfullname()?;
         let indexed_by = self.indexed_opt()?;
-        let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+        let where_clause = if self.eat_kw(Kw::Where) {
+            Some(self.parse_expr()?)
+        } else {
+            None
+        };
         let returning = self.returning_opt()?;
         let (order_by, limit) = self.order_limit_opt()?;
-        Ok(Delete { with, table, alias, indexed_by, where_clause, returning, order_by, limit })
+        Ok(Delete {
+            with,
+            table,
+            alias,
+            indexed_by,
+            where_clause,
+            returning,
+            order_by,
+            limit,
+        })
     }
 
     fn order_limit_opt(&mut self) -> PResult<(Vec<OrderingTerm>, Option<Limit>)> {

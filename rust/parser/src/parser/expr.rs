@@ -102,12 +102,25 @@ impl<'a> Parser<'a> {
                 T::Keyword(Kw::And) => P_AND,
                 T::Eq | T::Ne => P_EQ,
                 T::Keyword(
-                    Kw::Is | Kw::Isnull | Kw::Notnull | Kw::Like | Kw::Glob | Kw::Regexp | Kw::Match
-                    | Kw::Between | Kw::In,
+                    Kw::Is
+                    | Kw::Isnull
+                    | Kw::Notnull
+                    | Kw::Like
+                    | Kw::Glob
+                    | Kw::Regexp
+                    | Kw::Match
+                    | Kw::Between
+                    | Kw::In,
                 ) => P_EQ,
                 T::Keyword(Kw::Not) => match self.peek_at(1) {
                     T::Keyword(
-                        Kw::Null | Kw::Like | Kw::Glob | Kw::Regexp | Kw::Match | Kw::Between | Kw::In,
+                        Kw::Null
+                        | Kw::Like
+                        | Kw::Glob
+                        | Kw::Regexp
+                        | Kw::Match
+                        | Kw::Between
+                        | Kw::In,
                     ) => P_EQ,
                     _ => break,
                 },
@@ -137,7 +150,9 @@ impl<'a> Parser<'a> {
                 BinaryOp::And => P_NOT,
                 BinaryOp::Eq | BinaryOp::NotEq => P_CMP,
                 BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => P_ESCAPE,
-                BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::ShiftLeft | BinaryOp::ShiftRight => P_ADD,
+                BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::ShiftLeft | BinaryOp::ShiftRight => {
+                    P_ADD
+                }
                 BinaryOp::Add | BinaryOp::Sub => P_MUL,
                 BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => P_CONCAT,
                 BinaryOp::Concat | BinaryOp::Arrow | BinaryOp::LongArrow => P_COLLATE,
@@ -171,14 +186,24 @@ impl<'a> Parser<'a> {
         if let Some((op, right_min)) = binop {
             self.advance();
             let (rhs, rh) = self.expr_prec(right_min)?;
-            let e = Expr::Binary { op, left: bx(lhs), right: bx(rhs) };
+            let e = Expr::Binary {
+                op,
+                left: bx(lhs),
+                right: bx(rhs),
+            };
             return Ok((e, lh.max(rh) + 1));
         }
         match tok {
             T::Keyword(Kw::Collate) => {
                 self.advance();
                 let collation = self.ids()?;
-                Ok((Expr::Collate { expr: bx(lhs), collation }, lh + 1))
+                Ok((
+                    Expr::Collate {
+                        expr: bx(lhs),
+                        collation,
+                    },
+                    lh + 1,
+                ))
             }
             T::Keyword(Kw::Isnull) => {
                 self.advance();
@@ -188,7 +213,16 @@ impl<'a> Parser<'a> {
                 self.advance();
                 Ok((Expr::NotNull(bx(lhs)), lh + 1))
             }
-            T::Keyword(Kw::Is) => {
+            T::Keyword(Kw::Is) => self.infix_is(lhs, lh),
+            _ => self.infix_negatable(lhs, lh),
+        }
+    }
+
+    /// `lhs IS [NOT] [DISTINCT FROM] rhs`
+    #[inline(never)]
+    fn infix_is(&mut self, lhs: Expr, lh: u32) -> PResult<HExpr> {
+        {
+            {
                 self.advance();
                 let mut not = self.eat_kw(Kw::Not);
                 if self.is_kw(Kw::Distinct) {
@@ -198,13 +232,31 @@ impl<'a> Parser<'a> {
                 }
                 let (rhs, rh) = self.expr_prec(P_CMP)?;
                 if rhs == Expr::Literal(Literal::Null) {
-                    let e = if not { Expr::NotNull(bx(lhs)) } else { Expr::IsNull(bx(lhs)) };
+                    let e = if not {
+                        Expr::NotNull(bx(lhs))
+                    } else {
+                        Expr::IsNull(bx(lhs))
+                    };
                     return Ok((e, lh + 1));
                 }
                 let op = if not { BinaryOp::IsNot } else { BinaryOp::Is };
-                Ok((Expr::Binary { op, left: bx(lhs), right: bx(rhs) }, lh.max(rh) + 1))
+                Ok((
+                    Expr::Binary {
+                        op,
+                        left: bx(lhs),
+                        right: bx(rhs),
+                    },
+                    lh.max(rh) + 1,
+                ))
             }
-            _ => {
+        }
+    }
+
+    /// `lhs [NOT] NULL|LIKE|GLOB|REGEXP|MATCH|BETWEEN|IN ...`
+    #[inline(never)]
+    fn infix_negatable(&mut self, lhs: Expr, lh: u32) -> PResult<HExpr> {
+        {
+            {
                 let not = self.eat_kw(Kw::Not);
                 match self.peek() {
                     T::Keyword(Kw::Null) => {
@@ -228,7 +280,13 @@ impl<'a> Parser<'a> {
                         } else {
                             None
                         };
-                        let e = Expr::Like { op, not, expr: bx(lhs), pattern: bx(pattern), escape };
+                        let e = Expr::Like {
+                            op,
+                            not,
+                            expr: bx(lhs),
+                            pattern: bx(pattern),
+                            escape,
+                        };
                         Ok((e, h + 1))
                     }
                     T::Keyword(Kw::Between) => {
@@ -236,13 +294,25 @@ impl<'a> Parser<'a> {
                         let (low, loh) = self.expr_prec(P_EQ)?;
                         self.expect_kw(Kw::And)?;
                         let (high, hih) = self.expr_prec(P_CMP)?;
-                        let e = Expr::Between { expr: bx(lhs), not, low: bx(low), high: bx(high) };
+                        let e = Expr::Between {
+                            expr: bx(lhs),
+                            not,
+                            low: bx(low),
+                            high: bx(high),
+                        };
                         Ok((e, lh.max(loh).max(hih) + 1))
                     }
                     T::Keyword(Kw::In) => {
                         self.advance();
                         let (rhs, rh) = self.in_rhs()?;
-                        Ok((Expr::In { expr: bx(lhs), not, rhs }, lh.max(rh) + 1))
+                        Ok((
+                            Expr::In {
+                                expr: bx(lhs),
+                                not,
+                                rhs,
+                            },
+                            lh.max(rh) + 1,
+                        ))
                     }
                     _ => Err(self.syntax_error()),
                 }
@@ -251,12 +321,13 @@ impl<'a> Parser<'a> {
     }
 
     /// The right side of `IN`.
+    #[inline(never)]
     fn in_rhs(&mut self) -> PResult<(InRhs, u32)> {
         if self.eat(T::LParen) {
             if self.at_select_start() {
                 let s = self.parse_select()?;
                 self.expect(T::RParen)?;
-                return Ok((InRhs::Select(Box::new(s)), 1));
+                return Ok((InRhs::Select(s), 1));
             }
             if self.eat(T::RParen) {
                 return Ok((InRhs::List(Vec::new()), 1));
@@ -289,7 +360,13 @@ impl<'a> Parser<'a> {
                 self.advance();
                 let (e, h) = self.expr_prec(P_EQ)?;
                 let _ = P_NOT;
-                return Ok((Expr::Unary { op: UnaryOp::Not, expr: bx(e) }, h + 1));
+                return Ok((
+                    Expr::Unary {
+                        op: UnaryOp::Not,
+                        expr: bx(e),
+                    },
+                    h + 1,
+                ));
             }
             T::Minus => UnaryOp::Neg,
             T::Plus => UnaryOp::Plus,
@@ -307,8 +384,11 @@ impl<'a> Parser<'a> {
                     return Err(self.error_at(tok.start, format!("hex literal too big: -{core}")));
                 }
             }
-            if let Expr::Literal(Literal::Real(v)) = e {
-                if v == 9223372036854775808.0 && !core.is_empty() && core.bytes().all(|b| b.is_ascii_digit()) {
+            if let Expr::Literal(Literal::Real(_)) = e {
+                // codeInteger's negFlag case: only the decimal 2^63 itself.
+                if core.bytes().all(|b| b.is_ascii_digit())
+                    && core.trim_start_matches('0') == "9223372036854775808"
+                {
                     return Ok((Expr::Literal(Literal::Integer(i64::MIN)), h + 1));
                 }
             }
@@ -320,17 +400,7 @@ impl<'a> Parser<'a> {
         let tok = self.cur();
         let leaf = |e: Expr| Ok((e, 1));
         match tok.kind {
-            T::Integer => {
-                self.advance();
-                let text = tok.text(self.src);
-                match integer_value(text) {
-                    IntValue::Int(i) => leaf(Expr::Literal(Literal::Integer(i))),
-                    IntValue::Real { value, .. } => leaf(Expr::Literal(Literal::Real(value))),
-                    IntValue::HexTooBig => {
-                        Err(self.error_at(tok.start, format!("hex literal too big: {text}")))
-                    }
-                }
-            }
+            T::Integer => self.integer_literal(tok),
             T::Float => {
                 self.advance();
                 leaf(Expr::Literal(Literal::Real(real_value(tok.text(self.src)))))
@@ -363,44 +433,13 @@ impl<'a> Parser<'a> {
                 self.advance();
                 leaf(Expr::Param(self.param(tok)?))
             }
-            T::LParen => {
-                self.advance();
-                if self.at_select_start() {
-                    let s = self.parse_select()?;
-                    self.expect(T::RParen)?;
-                    return leaf(Expr::Subquery(Box::new(s)));
-                }
-                let (mut v, h) = self.nexprlist_h()?;
-                self.expect(T::RParen)?;
-                if v.len() == 1 {
-                    Ok((v.pop().unwrap_or(Expr::Literal(Literal::Null)), h))
-                } else {
-                    Ok((Expr::Vector(v), h + 1))
-                }
-            }
-            T::Keyword(Kw::Cast) if self.peek_at(1) == T::LParen => {
-                self.advance();
-                self.advance();
-                let (e, h) = self.parse_expr_h()?;
-                self.expect_kw(Kw::As)?;
-                let type_name = match self.type_name()? {
-                    Some(t) => t,
-                    None => TypeName { name: String::new(), span: Span::new(self.here(), self.here()) },
-                };
-                self.expect(T::RParen)?;
-                Ok((Expr::Cast { expr: bx(e), type_name }, h + 1))
-            }
+            T::LParen => self.paren_expr(),
+            T::Keyword(Kw::Cast) if self.peek_at(1) == T::LParen => self.cast_expr(),
             T::Keyword(Kw::Cast) => {
                 self.advance();
                 Err(self.syntax_error())
             }
-            T::Keyword(Kw::Exists) => {
-                self.advance();
-                self.expect(T::LParen)?;
-                let s = self.parse_select()?;
-                self.expect(T::RParen)?;
-                leaf(Expr::Exists(Box::new(s)))
-            }
+            T::Keyword(Kw::Exists) => self.exists_expr(),
             T::Keyword(Kw::Case) => {
                 self.advance();
                 self.case_expr()
@@ -419,7 +458,71 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
+    fn integer_literal(&mut self, tok: crate::lexer::Token) -> PResult<HExpr> {
+        self.advance();
+        let text = tok.text(self.src);
+        match integer_value(text) {
+            IntValue::Int(i) => Ok((Expr::Literal(Literal::Integer(i)), 1)),
+            IntValue::Real { value, .. } => Ok((Expr::Literal(Literal::Real(value)), 1)),
+            IntValue::HexTooBig => {
+                Err(self.error_at(tok.start, format!("hex literal too big: {text}")))
+            }
+        }
+    }
+
+    /// `( select )`, `( expr )` or a row value `( expr, expr, ... )`.
+    #[inline(never)]
+    fn paren_expr(&mut self) -> PResult<HExpr> {
+        self.advance();
+        if self.at_select_start() {
+            let s = self.parse_select()?;
+            self.expect(T::RParen)?;
+            return Ok((Expr::Subquery(s), 1));
+        }
+        let (mut v, h) = self.nexprlist_h()?;
+        self.expect(T::RParen)?;
+        if v.len() == 1 {
+            Ok((v.pop().unwrap_or(Expr::Literal(Literal::Null)), h))
+        } else {
+            Ok((Expr::Vector(v), h + 1))
+        }
+    }
+
+    #[inline(never)]
+    fn cast_expr(&mut self) -> PResult<HExpr> {
+        self.advance();
+        self.advance();
+        let (e, h) = self.parse_expr_h()?;
+        self.expect_kw(Kw::As)?;
+        let type_name = match self.type_name()? {
+            Some(t) => t,
+            None => TypeName {
+                name: String::new(),
+                span: Span::new(self.here(), self.here()),
+            },
+        };
+        self.expect(T::RParen)?;
+        Ok((
+            Expr::Cast {
+                expr: bx(e),
+                type_name,
+            },
+            h + 1,
+        ))
+    }
+
+    #[inline(never)]
+    fn exists_expr(&mut self) -> PResult<HExpr> {
+        self.advance();
+        self.expect(T::LParen)?;
+        let s = self.parse_select()?;
+        self.expect(T::RParen)?;
+        Ok((Expr::Exists(s), 1))
+    }
+
     /// A column reference or a function call starting at a name token.
+    #[inline(never)]
     fn name_expr(&mut self) -> PResult<HExpr> {
         let t1 = self.advance();
         if self.peek() == T::Dot {
@@ -432,14 +535,28 @@ impl<'a> Parser<'a> {
                 let n3 = self.nm()?;
                 let dq = t3.kind == T::DqId;
                 return Ok((
-                    Expr::Column { schema: Some(n1), table: Some(n2), column: n3, double_quoted: dq },
+                    Expr::Column {
+                        schema: Some(n1),
+                        table: Some(n2),
+                        column: n3,
+                        double_quoted: dq,
+                    },
                     1,
                 ));
             }
             let dq = t2.kind == T::DqId;
-            return Ok((Expr::Column { schema: None, table: Some(n1), column: n2, double_quoted: dq }, 1));
+            return Ok((
+                Expr::Column {
+                    schema: None,
+                    table: Some(n1),
+                    column: n2,
+                    double_quoted: dq,
+                },
+                1,
+            ));
         }
-        if self.peek() == T::LParen && (Self::kind_is_id(t1.kind) || Self::kind_is_join_kw(t1.kind)) {
+        if self.peek() == T::LParen && (Self::kind_is_id(t1.kind) || Self::kind_is_join_kw(t1.kind))
+        {
             self.advance();
             let name = self.token_name(t1);
             return self.function_call(name);
@@ -449,10 +566,19 @@ impl<'a> Parser<'a> {
             return Err(self.syntax_error());
         }
         let double_quoted = t1.kind == T::DqId;
-        Ok((Expr::Column { schema: None, table: None, column: self.token_name(t1), double_quoted }, 1))
+        Ok((
+            Expr::Column {
+                schema: None,
+                table: None,
+                column: self.token_name(t1),
+                double_quoted,
+            },
+            1,
+        ))
     }
 
     /// After `name (`.
+    #[inline(never)]
     fn function_call(&mut self, name: String) -> PResult<HExpr> {
         let mut distinct = false;
         let mut h = 1;
@@ -493,7 +619,9 @@ impl<'a> Parser<'a> {
             filter = Some(bx(e));
         }
         let mut over = None;
-        if self.is_kw(Kw::Over) && (self.peek_at(1) == T::LParen || Self::kind_is_nm(self.peek_at(1))) {
+        if self.is_kw(Kw::Over)
+            && (self.peek_at(1) == T::LParen || Self::kind_is_nm(self.peek_at(1)))
+        {
             self.advance();
             if self.eat(T::LParen) {
                 let spec = self.window_spec()?;
@@ -503,10 +631,18 @@ impl<'a> Parser<'a> {
                 over = Some(Over::Window(self.nm()?));
             }
         }
-        let f = FunctionCall { name, distinct, args, order_by, filter, over };
+        let f = FunctionCall {
+            name,
+            distinct,
+            args,
+            order_by,
+            filter,
+            over,
+        };
         Ok((Expr::Function(Box::new(f)), h + 1))
     }
 
+    #[inline(never)]
     fn case_expr(&mut self) -> PResult<HExpr> {
         let mut h = 1;
         let operand = if self.is_kw(Kw::When) {
@@ -536,16 +672,30 @@ impl<'a> Parser<'a> {
             None
         };
         self.expect_kw(Kw::End)?;
-        Ok((Expr::Case { operand, when_then, else_expr }, h + 1))
+        Ok((
+            Expr::Case {
+                operand,
+                when_then,
+                else_expr,
+            },
+            h + 1,
+        ))
     }
 
     /// After `RAISE (`.
+    #[inline(never)]
     fn raise_expr(&mut self) -> PResult<HExpr> {
         let action = match self.peek() {
             T::Keyword(Kw::Ignore) => {
                 self.advance();
                 self.expect(T::RParen)?;
-                return Ok((Expr::Raise { action: RaiseAction::Ignore, message: None }, 1));
+                return Ok((
+                    Expr::Raise {
+                        action: RaiseAction::Ignore,
+                        message: None,
+                    },
+                    1,
+                ));
             }
             T::Keyword(Kw::Rollback) => RaiseAction::Rollback,
             T::Keyword(Kw::Abort) => RaiseAction::Abort,
@@ -556,9 +706,16 @@ impl<'a> Parser<'a> {
         self.expect(T::Comma)?;
         let msg = self.nm()?;
         self.expect(T::RParen)?;
-        Ok((Expr::Raise { action, message: Some(bx(Expr::Literal(Literal::String(msg)))) }, 1))
+        Ok((
+            Expr::Raise {
+                action,
+                message: Some(bx(Expr::Literal(Literal::String(msg)))),
+            },
+            1,
+        ))
     }
 
+    #[inline(never)]
     fn param(&mut self, tok: crate::lexer::Token) -> PResult<Param> {
         let text = tok.text(self.src);
         if let Some(digits) = text.strip_prefix('?') {
@@ -570,7 +727,11 @@ impl<'a> Parser<'a> {
                 .parse::<u64>()
                 .ok()
                 .filter(|_| digits.trim_start_matches('0').len() <= 18)
-                .unwrap_or(if digits.bytes().all(|b| b == b'0') { 0 } else { u64::MAX });
+                .unwrap_or(if digits.bytes().all(|b| b == b'0') {
+                    0
+                } else {
+                    u64::MAX
+                });
             if n < 1 || n > MAX_VARIABLE_NUMBER as u64 {
                 return Err(self.error_at(
                     tok.start,

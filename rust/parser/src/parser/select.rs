@@ -24,15 +24,19 @@ use crate::lexer::TokenKind as T;
 
 impl<'a> Parser<'a> {
     /// A full SELECT, with an optional WITH prefix.
-    pub(crate) fn parse_select(&mut self) -> PResult<Select> {
+    pub(crate) fn parse_select(&mut self) -> PResult<Box<Select>> {
         self.enter()?;
         let r = self.parse_select_inner();
         self.leave();
         r
     }
 
-    fn parse_select_inner(&mut self) -> PResult<Select> {
-        let with = if self.is_kw(Kw::With) { Some(self.parse_with()?) } else { None };
+    fn parse_select_inner(&mut self) -> PResult<Box<Select>> {
+        let with = if self.is_kw(Kw::With) {
+            Some(self.parse_with()?)
+        } else {
+            None
+        };
         let mut s = self.parse_select_body_after_with()?;
         s.with = with;
         Ok(s)
@@ -59,7 +63,12 @@ impl<'a> Parser<'a> {
             self.expect(T::LParen)?;
             let select = self.parse_select()?;
             self.expect(T::RParen)?;
-            ctes.push(Cte { name, columns, materialized, select: Box::new(select) });
+            ctes.push(Cte {
+                name,
+                columns,
+                materialized,
+                select,
+            });
             if !self.eat(T::Comma) {
                 break;
             }
@@ -101,7 +110,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `core [op core]* [ORDER BY] [LIMIT]` once any WITH has been read.
-    pub(crate) fn parse_select_body_after_with(&mut self) -> PResult<Select> {
+    pub(crate) fn parse_select_body_after_with(&mut self) -> PResult<Box<Select>> {
         // Each core with the ORDER BY / LIMIT the grammar attaches to it.
         let mut cores: Vec<(SelectCore, Vec<OrderingTerm>, Option<Limit>, usize)> = Vec::new();
         let mut ops = Vec::new();
@@ -151,7 +160,10 @@ impl<'a> Parser<'a> {
                     CompoundOp::Intersect => "INTERSECT",
                     CompoundOp::Except => "EXCEPT",
                 };
-                return Err(self.error_at(*at, format!("{which} clause should come after {op} not before")));
+                return Err(self.error_at(
+                    *at,
+                    format!("{which} clause should come after {op} not before"),
+                ));
             }
         }
         let mut iter = cores.into_iter();
@@ -165,7 +177,12 @@ impl<'a> Parser<'a> {
             order_by = ob;
             limit = lim;
         }
-        Ok(Select { with: None, body: SelectBody { first, compounds }, order_by, limit })
+        Ok(Box::new(Select {
+            with: None,
+            body: SelectBody { first, compounds },
+            order_by,
+            limit,
+        }))
     }
 
     fn select_core(&mut self) -> PResult<SelectCore> {
@@ -179,7 +196,9 @@ impl<'a> Parser<'a> {
                 if let Some(first) = rows.first() {
                     let first: &Vec<Expr> = first;
                     if first.len() != row.len() {
-                        return Err(self.error_at(at, "all VALUES must have the same number of terms"));
+                        return Err(
+                            self.error_at(at, "all VALUES must have the same number of terms")
+                        );
                     }
                 }
                 rows.push(row);
@@ -197,15 +216,27 @@ impl<'a> Parser<'a> {
             false
         };
         let columns = self.result_columns()?;
-        let from = if self.eat_kw(Kw::From) { Some(self.seltablist()?) } else { None };
-        let where_clause = if self.eat_kw(Kw::Where) { Some(self.parse_expr()?) } else { None };
+        let from = if self.eat_kw(Kw::From) {
+            Some(self.seltablist()?)
+        } else {
+            None
+        };
+        let where_clause = if self.eat_kw(Kw::Where) {
+            Some(self.parse_expr()?)
+        } else {
+            None
+        };
         let mut group_by = Vec::new();
         if self.is_kw(Kw::Group) {
             self.advance();
             self.expect_kw(Kw::By)?;
             group_by = self.parse_nexprlist()?;
         }
-        let having = if self.eat_kw(Kw::Having) { Some(self.parse_expr()?) } else { None };
+        let having = if self.eat_kw(Kw::Having) {
+            Some(self.parse_expr()?)
+        } else {
+            None
+        };
         let mut windows = Vec::new();
         if self.at_window_clause() {
             self.advance();
@@ -245,7 +276,10 @@ impl<'a> Parser<'a> {
             if self.peek() == T::Star {
                 self.advance();
                 cols.push(ResultColumn::Star);
-            } else if Self::kind_is_nm(self.peek()) && self.peek_at(1) == T::Dot && self.peek_at(2) == T::Star {
+            } else if Self::kind_is_nm(self.peek())
+                && self.peek_at(1) == T::Dot
+                && self.peek_at(2) == T::Star
+            {
                 let t = self.advance();
                 self.advance();
                 self.advance();
@@ -256,7 +290,11 @@ impl<'a> Parser<'a> {
                 let next = self.here();
                 let end = start + self.src[start..next].trim_end().len();
                 let alias = self.as_opt()?;
-                cols.push(ResultColumn::Expr { expr, alias, span: Span::new(start, end) });
+                cols.push(ResultColumn::Expr {
+                    expr,
+                    alias,
+                    span: Span::new(start, end),
+                });
             }
             if !self.eat(T::Comma) {
                 return Ok(cols);
@@ -294,7 +332,12 @@ impl<'a> Parser<'a> {
         while let Some(op) = self.join_op()? {
             let right = self.table_term()?;
             let constraint = self.on_using()?;
-            left = FromItem::Join { left: Box::new(left), op, right: Box::new(right), constraint };
+            left = FromItem::Join {
+                left: Box::new(left),
+                op,
+                right: Box::new(right),
+                constraint,
+            };
         }
         Ok(left)
     }
@@ -312,10 +355,16 @@ impl<'a> Parser<'a> {
     /// parse.y `joinop`; None when no join operator follows.
     fn join_op(&mut self) -> PResult<Option<JoinOp>> {
         if self.eat(T::Comma) {
-            return Ok(Some(JoinOp { natural: false, kind: JoinKind::Comma }));
+            return Ok(Some(JoinOp {
+                natural: false,
+                kind: JoinKind::Comma,
+            }));
         }
         if self.eat_kw(Kw::Join) {
-            return Ok(Some(JoinOp { natural: false, kind: JoinKind::Inner }));
+            return Ok(Some(JoinOp {
+                natural: false,
+                kind: JoinKind::Inner,
+            }));
         }
         if !Self::kind_is_join_kw(self.peek()) {
             return Ok(None);
@@ -356,9 +405,15 @@ impl<'a> Parser<'a> {
                 }
             };
         }
-        if bad || bits & (INNER | OUTER) == (INNER | OUTER) || bits & (OUTER | LEFT | RIGHT) == OUTER {
+        if bad
+            || bits & (INNER | OUTER) == (INNER | OUTER)
+            || bits & (OUTER | LEFT | RIGHT) == OUTER
+        {
             let text: Vec<&str> = words.iter().map(|w| w.text(self.src)).collect();
-            return Err(self.error_at(words[0].start, format!("unknown join type: {}", text.join(" "))));
+            return Err(self.error_at(
+                words[0].start,
+                format!("unknown join type: {}", text.join(" ")),
+            ));
         }
         let kind = if bits & LEFT != 0 && bits & RIGHT != 0 {
             JoinKind::Full
@@ -371,7 +426,10 @@ impl<'a> Parser<'a> {
         } else {
             JoinKind::Inner
         };
-        Ok(Some(JoinOp { natural: bits & NATURAL != 0, kind }))
+        Ok(Some(JoinOp {
+            natural: bits & NATURAL != 0,
+            kind,
+        }))
     }
 
     /// One FROM term: table, table-valued function, subquery or `( ... )`.
@@ -381,32 +439,54 @@ impl<'a> Parser<'a> {
                 let select = self.parse_select()?;
                 self.expect(T::RParen)?;
                 let alias = self.as_opt()?;
-                return Ok(FromItem::Subquery { select: Box::new(select), alias });
+                return Ok(FromItem::Subquery { select, alias });
             }
             let inner = self.seltablist()?;
             self.expect(T::RParen)?;
             let alias = self.as_opt()?;
             return Ok(match (inner, alias) {
-                (inner @ FromItem::Join { .. }, alias) => FromItem::Parenthesized { inner: Box::new(inner), alias },
+                (inner @ FromItem::Join { .. }, alias) => FromItem::Parenthesized {
+                    inner: Box::new(inner),
+                    alias,
+                },
                 (inner, None) => inner,
-                (FromItem::Table { name, indexed_by, .. }, alias) => FromItem::Table { name, alias, indexed_by },
+                (
+                    FromItem::Table {
+                        name, indexed_by, ..
+                    },
+                    alias,
+                ) => FromItem::Table {
+                    name,
+                    alias,
+                    indexed_by,
+                },
                 (FromItem::TableFunction { name, args, .. }, alias) => {
                     FromItem::TableFunction { name, args, alias }
                 }
                 (FromItem::Subquery { select, .. }, alias) => FromItem::Subquery { select, alias },
-                (FromItem::Parenthesized { inner, .. }, alias) => FromItem::Parenthesized { inner, alias },
+                (FromItem::Parenthesized { inner, .. }, alias) => {
+                    FromItem::Parenthesized { inner, alias }
+                }
             });
         }
         let (name, _) = self.qualified_name()?;
         if self.eat(T::LParen) {
-            let args = if self.peek() == T::RParen { Vec::new() } else { self.parse_nexprlist()? };
+            let args = if self.peek() == T::RParen {
+                Vec::new()
+            } else {
+                self.parse_nexprlist()?
+            };
             self.expect(T::RParen)?;
             let alias = self.as_opt()?;
             return Ok(FromItem::TableFunction { name, args, alias });
         }
         let alias = self.as_opt()?;
         let indexed_by = self.indexed_opt()?;
-        Ok(FromItem::Table { name, alias, indexed_by })
+        Ok(FromItem::Table {
+            name,
+            alias,
+            indexed_by,
+        })
     }
 
     /// `INDEXED BY nm | NOT INDEXED | (nothing)`
@@ -452,7 +532,11 @@ impl<'a> Parser<'a> {
         if self.is_kw(Kw::Nulls) && matches!(self.peek_at(1), T::Keyword(Kw::First | Kw::Last)) {
             self.advance();
             let first = self.advance().kind == T::Keyword(Kw::First);
-            return Ok(Some(if first { NullsOrder::First } else { NullsOrder::Last }));
+            return Ok(Some(if first {
+                NullsOrder::First
+            } else {
+                NullsOrder::Last
+            }));
         }
         Ok(None)
     }
@@ -465,13 +549,22 @@ impl<'a> Parser<'a> {
         let first = self.parse_expr()?;
         if self.eat_kw(Kw::Offset) {
             let offset = self.parse_expr()?;
-            return Ok(Some(Limit { limit: first, offset: Some(offset) }));
+            return Ok(Some(Limit {
+                limit: first,
+                offset: Some(offset),
+            }));
         }
         if self.eat(T::Comma) {
             let limit = self.parse_expr()?;
-            return Ok(Some(Limit { limit, offset: Some(first) }));
+            return Ok(Some(Limit {
+                limit,
+                offset: Some(first),
+            }));
         }
-        Ok(Some(Limit { limit: first, offset: None }))
+        Ok(Some(Limit {
+            limit: first,
+            offset: None,
+        }))
     }
 
     /// The inside of `OVER ( ... )` or `WINDOW w AS ( ... )`.
@@ -494,7 +587,12 @@ impl<'a> Parser<'a> {
             order_by = self.sortlist()?;
         }
         let frame = self.frame_opt()?;
-        Ok(WindowSpec { base, partition_by, order_by, frame })
+        Ok(WindowSpec {
+            base,
+            partition_by,
+            order_by,
+            frame,
+        })
     }
 
     fn frame_opt(&mut self) -> PResult<Option<FrameSpec>> {
@@ -538,7 +636,12 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(Some(FrameSpec { units, start, end, exclude }))
+        Ok(Some(FrameSpec {
+            units,
+            start,
+            end,
+            exclude,
+        }))
     }
 
     /// `frame_bound_s` (is_start) or `frame_bound_e`.

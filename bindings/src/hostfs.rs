@@ -25,37 +25,37 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
 
-pub mod code {
-    pub const BUSY: i32 = 5;
-    pub const CANTOPEN: i32 = 14;
-    pub const FULL: i32 = 13;
-    pub const IOERR_READ: i32 = 10 | (1 << 8);
-    pub const IOERR_WRITE: i32 = 10 | (3 << 8);
-    pub const IOERR_FSYNC: i32 = 10 | (4 << 8);
-    pub const IOERR_DIR_FSYNC: i32 = 10 | (5 << 8);
-    pub const IOERR_TRUNCATE: i32 = 10 | (6 << 8);
-    pub const IOERR_FSTAT: i32 = 10 | (7 << 8);
-    pub const IOERR_UNLOCK: i32 = 10 | (8 << 8);
-    pub const IOERR_RDLOCK: i32 = 10 | (9 << 8);
-    pub const IOERR_DELETE: i32 = 10 | (10 << 8);
-    pub const IOERR_ACCESS: i32 = 10 | (13 << 8);
-    pub const IOERR_CHECKRESERVEDLOCK: i32 = 10 | (14 << 8);
-    pub const IOERR_LOCK: i32 = 10 | (15 << 8);
-    pub const IOERR_CLOSE: i32 = 10 | (16 << 8);
-    pub const IOERR_DELETE_NOENT: i32 = 10 | (23 << 8);
-    pub const CANTOPEN_ISDIR: i32 = 14 | (2 << 8);
+pub(crate) mod code {
+    pub(crate) const BUSY: i32 = 5;
+    pub(crate) const CANTOPEN: i32 = 14;
+    pub(crate) const FULL: i32 = 13;
+    pub(crate) const IOERR_READ: i32 = 10 | (1 << 8);
+    pub(crate) const IOERR_WRITE: i32 = 10 | (3 << 8);
+    pub(crate) const IOERR_FSYNC: i32 = 10 | (4 << 8);
+    pub(crate) const IOERR_DIR_FSYNC: i32 = 10 | (5 << 8);
+    pub(crate) const IOERR_TRUNCATE: i32 = 10 | (6 << 8);
+    pub(crate) const IOERR_FSTAT: i32 = 10 | (7 << 8);
+    pub(crate) const IOERR_UNLOCK: i32 = 10 | (8 << 8);
+    pub(crate) const IOERR_RDLOCK: i32 = 10 | (9 << 8);
+    pub(crate) const IOERR_DELETE: i32 = 10 | (10 << 8);
+    pub(crate) const IOERR_ACCESS: i32 = 10 | (13 << 8);
+    pub(crate) const IOERR_CHECKRESERVEDLOCK: i32 = 10 | (14 << 8);
+    pub(crate) const IOERR_LOCK: i32 = 10 | (15 << 8);
+    pub(crate) const IOERR_CLOSE: i32 = 10 | (16 << 8);
+    pub(crate) const IOERR_DELETE_NOENT: i32 = 10 | (23 << 8);
+    pub(crate) const CANTOPEN_ISDIR: i32 = 14 | (2 << 8);
 }
 
 /// `fs_open` flag bits.
-pub const OPEN_READONLY: i32 = 1;
-pub const OPEN_CREATE: i32 = 2;
-pub const OPEN_EXCLUSIVE: i32 = 4;
+pub(crate) const OPEN_READONLY: i32 = 1;
+pub(crate) const OPEN_CREATE: i32 = 2;
+pub(crate) const OPEN_EXCLUSIVE: i32 = 4;
 
 /// `fs_lock` kinds.
-pub const LOCK_UNLOCK: i32 = 0;
-pub const LOCK_READ: i32 = 1;
-pub const LOCK_WRITE: i32 = 2;
-pub const LOCK_TEST: i32 = 3;
+pub(crate) const LOCK_UNLOCK: i32 = 0;
+pub(crate) const LOCK_READ: i32 = 1;
+pub(crate) const LOCK_WRITE: i32 = 2;
+pub(crate) const LOCK_TEST: i32 = 3;
 
 /// Permissions of files ferrolite creates (SQLite's default, before umask).
 const FILE_MODE: u32 = 0o644;

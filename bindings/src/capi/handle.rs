@@ -21,8 +21,8 @@ use std::ffi::{c_char, c_int, CStr};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-pub const DB_MAGIC: u32 = 0xfe44_0db1;
-pub const STMT_MAGIC: u32 = 0xfe44_57a7;
+pub(crate) const DB_MAGIC: u32 = 0xfe44_0db1;
+pub(crate) const STMT_MAGIC: u32 = 0xfe44_57a7;
 const DEAD: u32 = 0xdead_dead;
 
 /// A database connection (opaque to C).

@@ -16,8 +16,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use wasmtime::{Memory, Store, TypedFunc};
 
-pub const SQLITE_INTERNAL: i32 = 2;
-pub const SQLITE_NOMEM: i32 = 7;
+pub(crate) const SQLITE_INTERNAL: i32 = 2;
+pub(crate) const SQLITE_NOMEM: i32 = 7;
 
 /// Size of the state block (docs/abi.md).
 const STATE_SIZE: usize = 64;

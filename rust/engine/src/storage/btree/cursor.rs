@@ -584,10 +584,10 @@ impl BtCursor {
             self.put_cell(bt, &cell, exact)
         });
         self.cell = cell;
-        r?;
+        let balanced = r?;
         bt.generation += 1;
         self.saved_rowid = rowid;
-        if !self.descend_table(bt, rowid)? {
+        if balanced && !self.descend_table(bt, rowid)? {
             return Err(Error::corrupt("inserted row not found"));
         }
         self.state = State::Valid;
@@ -607,9 +607,9 @@ impl BtCursor {
             self.put_cell(bt, &cell, exact)
         });
         self.cell = cell;
-        r?;
+        let balanced = r?;
         bt.generation += 1;
-        if !self.descend_index(bt, key, false, true)? {
+        if balanced && !self.descend_index(bt, key, false, true)? {
             return Err(Error::corrupt("inserted key not found"));
         }
         self.saved_key.clear();
@@ -620,8 +620,10 @@ impl BtCursor {
     }
 
     /// Puts a leaf-format cell at the cursor position (replacing the cell
-    /// there when `replace`), balancing if the page overflows.
-    fn put_cell(&mut self, bt: &mut Btree, leaf_cell: &[u8], replace: bool) -> Result<()> {
+    /// there when `replace`), balancing if the page overflows. Returns true
+    /// if the tree was rebalanced (the cursor stack is then stale; otherwise
+    /// the top of the stack is the new cell).
+    fn put_cell(&mut self, bt: &mut Btree, leaf_cell: &[u8], replace: bool) -> Result<bool> {
         let (pgno, idx) = *self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;
         let usable = bt.pager.usable_size() as usize;
         let p = bt.pager.write(pgno)?;
@@ -644,13 +646,14 @@ impl BtCursor {
         }
         let fitted = page::insert_cell(&mut p.borrow_mut(), pgno, usable, idx, cell)?;
         if fitted {
-            return Ok(());
+            return Ok(false);
         }
         let mut node = page::load_node(&p.borrow(), pgno, usable)?;
         node.cells.insert(idx, cell.to_vec());
         drop(p);
         let append = h.leaf && idx == node.cells.len() - 1 && self.is_rightmost_path(bt)?;
-        bt.balance(&self.stack, node, append)
+        bt.balance(&self.stack, node, append)?;
+        Ok(true)
     }
 
     /// True if every interior level of the stack took the right-most child.

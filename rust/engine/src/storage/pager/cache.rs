@@ -25,11 +25,14 @@ pub struct PageCache {
     map: HashMap<u32, Entry>,
     limit: usize,
     tick: u64,
+    /// Do not try to evict again before the cache holds this many pages
+    /// (avoids rescanning a cache full of dirty pages on every insert).
+    next_check: usize,
 }
 
 impl PageCache {
     pub fn new(limit: usize) -> PageCache {
-        PageCache { map: HashMap::new(), limit: limit.max(10), tick: 0 }
+        PageCache { map: HashMap::new(), limit: limit.max(10), tick: 0, next_check: 0 }
     }
 
     pub fn set_limit(&mut self, limit: usize) {
@@ -57,8 +60,9 @@ impl PageCache {
     }
 
     pub fn insert(&mut self, pgno: u32, page: PageRef, dirty: bool) {
-        if self.map.len() >= self.limit {
+        if self.map.len() >= self.limit && self.map.len() >= self.next_check {
             self.evict();
+            self.next_check = self.map.len() + (self.limit / 4).max(16);
         }
         self.tick += 1;
         self.map.insert(pgno, Entry { page, dirty, tick: self.tick });
@@ -95,6 +99,7 @@ impl PageCache {
         for e in self.map.values_mut() {
             e.dirty = false;
         }
+        self.next_check = 0;
     }
 
     fn evict(&mut self) {

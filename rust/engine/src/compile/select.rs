@@ -241,6 +241,27 @@ impl Builder<'_> {
         Ok(out)
     }
 
+    /// Replaces unqualified names that match no column but a result column
+    /// alias with that result column's expression (SQLite allows aliases in
+    /// WHERE, GROUP BY and HAVING).
+    fn subst_aliases(&self, e: &Expr, outs: &[OutCol], aliases: &[Option<String>]) -> Expr {
+        let mut e = e.clone();
+        self.subst_in(&mut e, outs, aliases);
+        e
+    }
+
+    fn subst_in(&self, e: &mut Expr, outs: &[OutCol], aliases: &[Option<String>]) {
+        if let Expr::Column { table: None, column, .. } = e {
+            if self.resolve_column(None, column).ok().flatten().is_none() {
+                if let Some(k) = aliases.iter().position(|a| a.as_deref().map_or(false, |a| a.eq_ignore_ascii_case(column))) {
+                    *e = outs[k].expr.clone();
+                }
+            }
+            return;
+        }
+        super::expr::children_mut(e, &mut |c| self.subst_in(c, outs, aliases));
+    }
+
     /// Resolves ORDER BY / GROUP BY terms that name result columns.
     fn resolve_term(&self, e: &Expr, outs: &[OutCol], what: &str, k: usize) -> Result<Expr> {
         let inner = match e {
@@ -471,10 +492,31 @@ impl Builder<'_> {
         for (k, t) in s.order_by.iter().enumerate() {
             order_exprs.push(self.resolve_term(&t.expr, &outs, "ORDER", k)?);
         }
+        let aliases: Vec<Option<String>> = core
+            .columns
+            .iter()
+            .flat_map(|c| match c {
+                ResultColumn::Expr { alias, .. } => vec![alias.clone()],
+                _ => Vec::new(),
+            })
+            .collect();
+        let aliases: Vec<Option<String>> = if aliases.len() == outs.len() { aliases } else { vec![None; outs.len()] };
         let mut group_exprs = Vec::new();
         for (k, g) in core.group_by.iter().enumerate() {
-            group_exprs.push(self.resolve_term(g, &outs, "GROUP", k)?);
+            let g = self.resolve_term(g, &outs, "GROUP", k)?;
+            group_exprs.push(self.subst_aliases(&g, &outs, &aliases));
         }
+        let having = core.having.as_ref().map(|h| self.subst_aliases(h, &outs, &aliases));
+        let where_owned = core.where_clause.as_ref().map(|w| self.subst_aliases(w, &outs, &aliases));
+        let mut core_owned;
+        let core = if having.is_some() || where_owned.is_some() {
+            core_owned = core.clone();
+            core_owned.having = having;
+            core_owned.where_clause = where_owned;
+            &core_owned
+        } else {
+            core
+        };
         let mut aggs = Vec::new();
         for e in out_exprs.iter().chain(core.having.iter()).chain(order_exprs.iter()) {
             collect_aggs(e, &mut aggs);
@@ -561,9 +603,18 @@ impl Builder<'_> {
                     return Err(Error::sql(format!("misuse of aggregate function {}()", fc.name)));
                 }
             }
-            let acc = self.reg();
+            let acc = self.regs(2);
             list.push(Agg { call: a.clone(), f, args, distinct: fc.distinct, acc });
         }
+        // SQLite: with exactly one min()/max(), bare columns come from the
+        // row holding the extreme; otherwise from the group's first row.
+        let minmax: Vec<usize> = list
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(a.f.kind, FuncKind::Aggregate(crate::func::aggregate::AggKind::Min | crate::func::aggregate::AggKind::Max)))
+            .map(|(i, _)| i)
+            .collect();
+        let minmax = if minmax.len() == 1 { Some(minmax[0]) } else { None };
         // Bare column references outside aggregate calls.
         let mut bare: Vec<Expr> = Vec::new();
         fn collect_bare(e: &Expr, out: &mut Vec<Expr>) {
@@ -602,17 +653,29 @@ impl Builder<'_> {
         if ng == 0 {
             let list_ref = &list;
             let bare_ref = &bare;
+            let rdone = self.reg();
+            self.op(Op::Integer, 0, rdone as i32, 0);
             let mut body = |b: &mut Builder<'_>| -> Result<()> {
-                for a in list_ref {
+                for (ai, a) in list_ref.iter().enumerate() {
                     let base = b.regs(a.args.len());
                     for (k, x) in a.args.iter().enumerate() {
                         b.expr(x, base + k)?;
                     }
-                    b.emit(Op::AggStep, a.args.len() as i32, base as i32, a.acc as i32, P4::Func(a.f), a.distinct as u16);
+                    let p5 = a.distinct as u16 | if Some(ai) == minmax { 2 } else { 0 };
+                    b.emit(Op::AggStep, a.args.len() as i32, base as i32, a.acc as i32, P4::Func(a.f), p5);
                 }
+                if bare_ref.is_empty() {
+                    return Ok(());
+                }
+                let skip = match minmax {
+                    Some(i) => b.op(Op::IfNot, (list_ref[i].acc + 1) as i32, 0, 1),
+                    None => b.op(Op::If, rdone as i32, 0, 0),
+                };
                 for (k, e) in bare_ref.iter().enumerate() {
                     b.expr(e, bare_regs + k)?;
                 }
+                b.op(Op::Integer, 1, rdone as i32, 0);
+                b.patch(skip);
                 Ok(())
             };
             self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
@@ -677,17 +740,24 @@ impl Builder<'_> {
         self.patch(first_row);
         self.op(Op::Copy, cur as i32, prev as i32, ng as i32);
         self.op(Op::Integer, 1, rfirst as i32, 0);
+        let bare_at = ng + nargs;
+        if !bare.is_empty() && minmax.is_none() {
+            self.op(Op::Copy, (cur + bare_at) as i32, bare_regs as i32, bare.len() as i32);
+        }
         let step_addr = self.here();
         self.insns[jump].p1 = out_addr;
         self.insns[jump].p2 = step_addr;
         self.insns[jump].p3 = out_addr;
         let mut k = ng;
-        for a in &list {
-            self.emit(Op::AggStep, a.args.len() as i32, (cur + k) as i32, a.acc as i32, P4::Func(a.f), a.distinct as u16);
+        for (ai, a) in list.iter().enumerate() {
+            let p5 = a.distinct as u16 | if Some(ai) == minmax { 2 } else { 0 };
+            self.emit(Op::AggStep, a.args.len() as i32, (cur + k) as i32, a.acc as i32, P4::Func(a.f), p5);
             k += a.args.len();
         }
-        if !bare.is_empty() {
-            self.op(Op::Copy, (cur + k) as i32, bare_regs as i32, bare.len() as i32);
+        if let (false, Some(i)) = (bare.is_empty(), minmax) {
+            let skip = self.op(Op::IfNot, (list[i].acc + 1) as i32, 0, 1);
+            self.op(Op::Copy, (cur + bare_at) as i32, bare_regs as i32, bare.len() as i32);
+            self.patch(skip);
         }
         self.op(Op::SorterNext, sorter, top, 0);
         self.patch(empty);

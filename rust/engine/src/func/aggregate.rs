@@ -82,14 +82,15 @@ fn numeric(v: &Value) -> Option<Num> {
 }
 
 impl AggState {
-    /// Folds one row in. `distinct` skips values already seen.
-    pub fn step(&mut self, kind: AggKind, args: &[Value], distinct: bool) -> Result<()> {
+    /// Folds one row in. `distinct` skips values already seen. Returns
+    /// false when min/max kept its previous value (or a value was skipped).
+    pub fn step(&mut self, kind: AggKind, args: &[Value], distinct: bool) -> Result<bool> {
         if distinct {
             if let Some(v) = args.first() {
                 if !v.is_null() {
                     let seen = self.seen.get_or_insert_with(Vec::new);
                     match seen.binary_search_by(|x| compare_values(x, v, Collation::Binary)) {
-                        Ok(_) => return Ok(()),
+                        Ok(_) => return Ok(false),
                         Err(pos) => seen.insert(pos, v.clone()),
                     }
                 }
@@ -125,7 +126,7 @@ impl AggState {
             AggKind::Min | AggKind::Max => {
                 let v = &args[0];
                 if v.is_null() {
-                    return Ok(());
+                    return Ok(false);
                 }
                 let replace = match &self.best {
                     None => true,
@@ -141,9 +142,10 @@ impl AggState {
                 if replace {
                     self.best = Some(v.clone());
                 }
+                return Ok(replace);
             }
             AggKind::GroupConcat => {
-                let Some(t) = text_of(&args[0]) else { return Ok(()) };
+                let Some(t) = text_of(&args[0]) else { return Ok(false) };
                 match &mut self.text {
                     None => self.text = Some(t.into_owned()),
                     Some(acc) => {
@@ -160,7 +162,7 @@ impl AggState {
                 }
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// The aggregate's result.

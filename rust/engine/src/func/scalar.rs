@@ -97,7 +97,15 @@ fn numeric_type(v: &Value) -> Option<Num> {
 }
 
 fn abs(_: &mut FuncEnv<'_>, a: &[Value]) -> R {
-    Ok(match numeric_type(&a[0]) {
+    let n = match &a[0] {
+        Value::Integer(i) => Some(Num::Int(*i)),
+        Value::Null => None,
+        v => Some(Num::Real(crate::value::ops::to_num(v).map_or(0.0, |n| match n {
+            Num::Int(i) => i as f64,
+            Num::Real(r) => r,
+        }))),
+    };
+    Ok(match n {
         None => Value::Null,
         Some(Num::Int(i)) => match i.checked_abs() {
             Some(x) => Value::Integer(x),
@@ -306,49 +314,28 @@ fn type_of(_: &mut FuncEnv<'_>, a: &[Value]) -> R {
     ))
 }
 
-/// Rounds `r` to `n` decimal places the way SQLite's printf("%.*f") does:
-/// half away from zero on the 16-significant-digit decimal expansion.
+/// Rounds `r` to `n` decimal places as SQLite's printf("%.*f") does: the
+/// exact binary value rounded correctly, exact ties away from zero.
 pub fn round_half_up(r: f64, n: usize) -> f64 {
     if !r.is_finite() {
         return r;
     }
-    let s = format!("{:.15e}", r.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mant.bytes().filter(|c| c.is_ascii_digit()).map(|c| c - b'0').collect();
-    // Number of digits to keep: those before the decimal point plus n.
-    let keep = exp + 1 + n as i32;
-    if keep < 0 {
-        return 0.0 * r.signum();
-    }
-    let keep = keep as usize;
-    if keep >= digits.len() {
-        return r;
-    }
-    let mut kept: Vec<u8> = digits[..keep].to_vec();
-    let mut carry = digits[keep] >= 5;
-    let mut i = kept.len();
-    while carry && i > 0 {
-        i -= 1;
-        kept[i] += 1;
-        if kept[i] == 10 {
-            kept[i] = 0;
-        } else {
-            carry = false;
+    let exact = format!("{:.1100}", r.abs());
+    let is_tie = match exact.split_once('.') {
+        Some((_, frac)) => {
+            let fb = frac.as_bytes();
+            n < fb.len() && fb[n] == b'5' && fb[n + 1..].iter().all(|&c| c == b'0')
         }
-    }
-    let mut text = String::new();
-    if carry {
-        text.push('1');
-    }
-    for d in &kept {
-        text.push((b'0' + d) as char);
-    }
-    if text.is_empty() {
-        text.push('0');
-    }
-    let e = exp + 1 + i32::from(carry) - text.len() as i32;
-    let v: f64 = format!("{text}e{e}").parse().unwrap_or(0.0);
+        None => false,
+    };
+    let v: f64 = if is_tie {
+        let step = 10f64.powi(-(n as i32));
+        let trunc: f64 = format!("{:.*}", n, r.abs() - step / 2.0).parse().unwrap_or(0.0);
+        let up: f64 = format!("{:.*}", n, trunc + step).parse().unwrap_or(0.0);
+        up
+    } else {
+        format!("{:.*}", n, r.abs()).parse().unwrap_or(0.0)
+    };
     if r < 0.0 {
         -v
     } else {
@@ -557,7 +544,8 @@ mod tests {
         assert_eq!(round_half_up(2.5, 0), 3.0);
         assert_eq!(round_half_up(-2.5, 0), -3.0);
         assert_eq!(round_half_up(0.125, 2), 0.13);
-        assert_eq!(round_half_up(1.005, 2), 1.01);
+        assert_eq!(round_half_up(1.005, 2), 1.0);
+        assert_eq!(round_half_up(2.675, 2), 2.67);
         assert_eq!(round_half_up(123.456, 1), 123.5);
         assert_eq!(round_half_up(9.99, 1), 10.0);
     }

@@ -464,7 +464,10 @@ impl Vm {
                     let P4::Func(f) = insn.p4 else { return Err(internal("AggStep without P4")) };
                     let FuncKind::Aggregate(kind) = f.kind else { return Err(internal("scalar used as aggregate")) };
                     let st = self.aggs.entry(u3).or_default();
-                    st.step(kind, &self.regs[u2..u2 + u1], p5 == 1)?;
+                    let changed = st.step(kind, &self.regs[u2..u2 + u1], p5 & 1 != 0)?;
+                    if p5 & 2 != 0 {
+                        self.regs[u3 + 1] = Value::Integer(changed as i64);
+                    }
                 }
                 Op::AggFinal => {
                     let P4::Func(f) = insn.p4 else { return Err(internal("AggFinal without P4")) };

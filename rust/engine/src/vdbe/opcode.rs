@@ -75,7 +75,7 @@ opcodes! {
     Cast => "r[P1] = CAST(r[P1] AS affinity P2).",
     Affinity => "Apply the affinity string P4 to r[P1..P1+P2].",
     Function => "r[P3] = function P4 of P1 args starting at r[P2].",
-    AggStep => "Step aggregate P4 with P1 args at r[P2] into accumulator r[P3]; P5=1 DISTINCT.",
+    AggStep => "Step aggregate P4 with P1 args at r[P2] into accumulator r[P3]; P5 bit 1 DISTINCT, bit 2: r[P3+1] = 1 if min/max changed.",
     AggFinal => "r[P1] = final value of aggregate P4's accumulator r[P1].",
     ResultRow => "Output r[P1..P1+P2] as a row.",
     Transaction => "Begin a read (P2=0) or write (P2=1) transaction; P3 = expected schema cookie.",

@@ -1,0 +1,171 @@
+//! Differential tests over tables: affinity on insert, constraints and their
+//! errors, SELECT features (WHERE, ORDER BY, LIMIT/OFFSET, DISTINCT,
+//! aggregates, GROUP BY/HAVING, joins, subqueries), UPDATE/DELETE.
+mod common;
+use common::*;
+
+const SETUP: &str = "
+CREATE TABLE t(id INTEGER PRIMARY KEY, i INTEGER, r REAL, tx TEXT, n NUMERIC, b BLOB, any);
+INSERT INTO t VALUES (1, '12', '3.5', 12, '1e3', 'x', '7');
+INSERT INTO t VALUES (2, '12abc', 4, 4.0, '3.0', 5, 8.0);
+INSERT INTO t VALUES (3, 3.0, '1e2', 1e20, 'abc', x'00', NULL);
+INSERT INTO t VALUES (4, NULL, NULL, NULL, ' 42 ', NULL, '  5');
+INSERT INTO t(i, r, tx) VALUES (-5, 2.5, 'b');
+INSERT INTO t(i, r, tx) VALUES (7, -1, 'B');
+INSERT INTO t(i, tx) VALUES (7, 'a');
+CREATE TABLE u(k INTEGER PRIMARY KEY, tid INTEGER, name TEXT COLLATE NOCASE, score REAL);
+INSERT INTO u VALUES (1, 1, 'alpha', 10), (2, 1, 'Beta', 20), (3, 2, 'gamma', 30), (4, 9, 'ALPHA', NULL), (5, NULL, 'delta', 5);
+CREATE INDEX u_tid ON u(tid);
+CREATE TABLE v(a, b, c);
+INSERT INTO v VALUES (1, 'x', 1.5), (2, 'y', NULL), (1, 'x', 2.5), (3, NULL, 0), (2, 'z', 7), (NULL, 'x', 1);
+";
+
+#[test]
+fn select_features_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, SETUP);
+    check_all(&mut f, &l, &[
+        "SELECT id, i, typeof(i), r, typeof(r), tx, typeof(tx), n, typeof(n), b, typeof(b), any, typeof(any) FROM t",
+        "SELECT * FROM t WHERE id = 2",
+        "SELECT * FROM t WHERE id = '3'",
+        "SELECT * FROM t WHERE id = 2.0",
+        "SELECT * FROM t WHERE id = 2.5",
+        "SELECT * FROM t WHERE rowid = 1 OR _rowid_ = 4",
+        "SELECT id FROM t WHERE i = 12",
+        "SELECT id FROM t WHERE i = '12'",
+        "SELECT id FROM t WHERE tx = 12",
+        "SELECT id FROM t WHERE tx > 'a'",
+        "SELECT id FROM t WHERE any = 7",
+        "SELECT id FROM t WHERE any = '7'",
+        "SELECT id FROM t WHERE n = 1000",
+        "SELECT id FROM t WHERE i IS NULL",
+        "SELECT id FROM t WHERE i IN (12, 7)",
+        "SELECT id FROM t WHERE i IN ('12', 7)",
+        "SELECT id, i FROM t ORDER BY i",
+        "SELECT id, i FROM t ORDER BY i DESC, id",
+        "SELECT id, tx FROM t ORDER BY tx COLLATE NOCASE, id",
+        "SELECT id, tx FROM t ORDER BY 2 DESC",
+        "SELECT id AS x, tx FROM t ORDER BY x DESC",
+        "SELECT id FROM t ORDER BY id LIMIT 3",
+        "SELECT id FROM t ORDER BY id LIMIT 3 OFFSET 2",
+        "SELECT id FROM t ORDER BY id LIMIT 2, 3",
+        "SELECT id FROM t LIMIT -1 OFFSET 5",
+        "SELECT id FROM t LIMIT 0",
+        "SELECT id FROM t ORDER BY 9",
+        "SELECT DISTINCT a FROM v",
+        "SELECT DISTINCT a, b FROM v ORDER BY a, b",
+        "SELECT count(*), count(a), count(c), sum(a), total(a), avg(c), min(b), max(b), group_concat(b), group_concat(b, '|') FROM v",
+        "SELECT count(*), sum(a), avg(a), min(a), max(a) FROM v WHERE 0",
+        "SELECT a, count(*), sum(c) FROM v GROUP BY a",
+        "SELECT a, count(*) AS n FROM v GROUP BY a HAVING n > 1",
+        "SELECT b, max(c), min(c) FROM v GROUP BY b ORDER BY b DESC",
+        "SELECT a + 1, count(*) FROM v GROUP BY a + 1",
+        "SELECT count(DISTINCT a), count(DISTINCT b), sum(DISTINCT a) FROM v",
+        "SELECT a, b FROM v GROUP BY 1, 2",
+        "SELECT sum(c) / count(*) FROM v",
+        "SELECT name FROM u WHERE name = 'ALPHA'",
+        "SELECT name FROM u ORDER BY name",
+        "SELECT name FROM u WHERE name < 'b'",
+        "SELECT t.id, u.name FROM t, u WHERE t.id = u.tid ORDER BY u.k",
+        "SELECT t.id, u.name FROM t JOIN u ON t.id = u.tid ORDER BY u.k",
+        "SELECT t.id, u.name FROM t LEFT JOIN u ON t.id = u.tid ORDER BY t.id, u.k",
+        "SELECT t.id, u.name FROM t LEFT JOIN u ON t.id = u.tid WHERE u.k IS NULL",
+        "SELECT u.k, t.tx FROM u LEFT JOIN t ON t.id = u.tid ORDER BY u.k",
+        "SELECT * FROM u WHERE tid = 1",
+        "SELECT * FROM u WHERE tid = '1'",
+        "SELECT k FROM u WHERE tid IS NULL",
+        "SELECT id FROM t WHERE id IN (SELECT tid FROM u)",
+        "SELECT id FROM t WHERE id NOT IN (SELECT tid FROM u WHERE tid IS NOT NULL)",
+        "SELECT id, (SELECT count(*) FROM u WHERE u.tid = t.id) FROM t",
+        "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.tid = t.id)",
+        "SELECT x.id, y.id FROM t AS x, t AS y WHERE x.id = y.id + 1",
+        "SELECT * FROM (SELECT a, count(*) AS n FROM v GROUP BY a) WHERE n > 1",
+        "SELECT id FROM t WHERE i BETWEEN 0 AND 10",
+        "SELECT id FROM t WHERE tx LIKE 'b%'",
+        "SELECT max(id), min(id) FROM t",
+        "SELECT id, count(*) FROM t",
+        "SELECT a FROM v UNION SELECT tid FROM u",
+        "SELECT a FROM v UNION ALL SELECT tid FROM u ORDER BY 1 LIMIT 4",
+        "SELECT k, name FROM u WHERE k > 2 AND score IS NOT NULL",
+        "SELECT t.*, u.k FROM t, u WHERE u.k = t.id AND t.id < 3",
+        "SELECT nosuch FROM t",
+        "SELECT id FROM nosuch",
+        "SELECT id FROM t, u",
+        "SELECT t.nosuch FROM t",
+        "SELECT k FROM u WHERE tid IN (1, 2) ORDER BY k DESC",
+        "SELECT tid, group_concat(name) FROM u GROUP BY tid",
+        "SELECT count(*) FROM t WHERE tx IS NOT NULL AND i > 0",
+        "SELECT id, CASE WHEN i > 5 THEN 'big' ELSE 'small' END FROM t",
+        "SELECT sum(i), total(i), typeof(sum(i)), avg(i) FROM t",
+        "SELECT * FROM t WHERE id > 3",
+        "SELECT * FROM t ORDER BY id DESC",
+        "SELECT coalesce(max(score), 0) FROM u WHERE k > 100",
+    ]);
+}
+
+#[test]
+fn constraints_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "
+        CREATE TABLE c(id INTEGER PRIMARY KEY, a UNIQUE, b, d NOT NULL DEFAULT 1, e DEFAULT (2 + 3), g DEFAULT 'x', h DEFAULT -1, UNIQUE(a, b));
+        CREATE TABLE p(x, y, z, PRIMARY KEY (x, y));
+        INSERT INTO c(id, a, b) VALUES (1, 1, 1);
+        INSERT INTO p VALUES (1, 2, 3);
+    ");
+    check_all(&mut f, &l, &[
+        "INSERT INTO c(id, a) VALUES (1, 5)",
+        "INSERT INTO c(a) VALUES (1)",
+        "INSERT INTO c(a, d) VALUES (9, NULL)",
+        "INSERT INTO p VALUES (1, 2, 4)",
+        "INSERT INTO p VALUES (1, NULL, 4)",
+        "INSERT INTO p VALUES (1, NULL, 5)",
+        "INSERT INTO c VALUES (1, 2)",
+        "INSERT INTO c(a, b) VALUES (1)",
+        "INSERT INTO c(zz) VALUES (1)",
+        "INSERT INTO nosuch VALUES (1)",
+        "INSERT INTO c(id, a) VALUES ('abc', 5)",
+        "INSERT INTO c(id, a) VALUES (2.5, 5)",
+        "INSERT INTO c(id, a) VALUES ('10', 10)",
+        "INSERT INTO c(a) VALUES (NULL), (NULL)",
+        "INSERT OR IGNORE INTO c(id, a) VALUES (1, 77)",
+        "INSERT OR IGNORE INTO c(a) VALUES (1)",
+        "INSERT OR REPLACE INTO c(id, a, b) VALUES (1, 100, 100)",
+        "INSERT OR REPLACE INTO c(a, b) VALUES (100, 5)",
+        "INSERT INTO c(a) VALUES (200) ON CONFLICT DO NOTHING",
+        "INSERT INTO c(a) VALUES (200) ON CONFLICT DO NOTHING",
+        "SELECT * FROM c ORDER BY id",
+        "UPDATE c SET a = 200 WHERE id = 10",
+        "UPDATE c SET id = 10 WHERE a = 100",
+        "UPDATE c SET d = NULL",
+        "UPDATE c SET nosuch = 1",
+        "UPDATE c SET a = a + 1000, b = id",
+        "SELECT * FROM c ORDER BY id",
+        "UPDATE c SET id = id + 100",
+        "SELECT * FROM c ORDER BY id",
+        "DELETE FROM c WHERE a > 1150",
+        "SELECT * FROM c ORDER BY id",
+        "INSERT INTO c DEFAULT VALUES",
+        "SELECT * FROM c ORDER BY id",
+        "DELETE FROM c",
+        "SELECT count(*) FROM c",
+        "CREATE TABLE c(x)",
+        "CREATE TABLE IF NOT EXISTS c(x)",
+        "CREATE INDEX c ON p(x)",
+        "CREATE UNIQUE INDEX pz ON p(z)",
+        "INSERT INTO p VALUES (5, 5, 3)",
+        "CREATE INDEX pz ON p(y)",
+        "DROP TABLE nosuch",
+        "DROP TABLE IF EXISTS nosuch",
+        "DROP INDEX sqlite_autoindex_p_1",
+        "DROP INDEX pz",
+        "INSERT INTO p VALUES (5, 5, 3)",
+        "SELECT * FROM p ORDER BY x, y",
+        "CREATE UNIQUE INDEX pz ON p(z)",
+        "DROP TABLE p",
+        "SELECT * FROM p",
+        "INSERT INTO sqlite_master VALUES (1,2,3,4,5)",
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
+    ]);
+}

@@ -1,0 +1,187 @@
+//! Transactions, statement rollback, parameters of every form, changes(),
+//! last_insert_rowid, EXPLAIN, interrupt, schema changes seen by another
+//! connection.
+mod common;
+use common::*;
+use ferrolite_engine::{codes, Connection, OpenFlags, StepResult, Value};
+use std::rc::Rc;
+
+#[test]
+fn transactions_and_statement_rollback() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "CREATE TABLE t(id INTEGER PRIMARY KEY, a UNIQUE)");
+    check_all(&mut f, &l, &[
+        "COMMIT",
+        "ROLLBACK",
+        "BEGIN",
+        "BEGIN",
+        "INSERT INTO t VALUES (1, 'a')",
+        "INSERT INTO t VALUES (2, 'b'), (3, 'a')",
+        "SELECT * FROM t",
+        "ROLLBACK",
+        "SELECT * FROM t",
+        "BEGIN IMMEDIATE",
+        "INSERT INTO t VALUES (1, 'a')",
+        "INSERT INTO t VALUES (2, 'b'), (3, 'a')",
+        "INSERT INTO t VALUES (4, 'd')",
+        "END",
+        "SELECT * FROM t",
+        "INSERT INTO t VALUES (5, 'e'), (6, 'a')",
+        "SELECT * FROM t",
+        "BEGIN EXCLUSIVE",
+        "DELETE FROM t WHERE id > 1",
+        "COMMIT TRANSACTION",
+        "SELECT * FROM t",
+    ]);
+    assert!(f.is_autocommit());
+    f.exec("BEGIN").unwrap();
+    assert!(!f.is_autocommit());
+    f.exec("COMMIT").unwrap();
+    assert!(f.is_autocommit());
+}
+
+#[test]
+fn parameters_of_every_form() {
+    let mut f = mem();
+    let (id, _) = f.prepare("SELECT ?, ?3, :a, @b, $c, ?, :a").unwrap();
+    let id = id.unwrap();
+    assert_eq!(f.param_count(id), 7);
+    let names: Vec<Option<&str>> = (1..=7).map(|i| f.param_name(id, i)).collect();
+    assert_eq!(names, vec![None, None, Some("?3"), Some(":a"), Some("@b"), Some("$c"), None]);
+    for i in 1..=7 {
+        f.bind(id, i, Value::Integer(i as i64 * 10)).unwrap();
+    }
+    assert_eq!(f.bind(id, 8, Value::Null).unwrap_err().code, codes::RANGE);
+    assert_eq!(f.bind(id, 0, Value::Null).unwrap_err().code, codes::RANGE);
+    assert_eq!(f.step(id).unwrap(), StepResult::Row);
+    assert_eq!(
+        f.row(id),
+        &[Value::Integer(10), Value::Integer(30), Value::Integer(40), Value::Integer(50), Value::Integer(60), Value::Integer(70), Value::Integer(40)]
+    );
+    f.finalize(id).unwrap();
+    // Compare with rusqlite for the same statement.
+    let l = lite();
+    let p = [Value::Integer(1), Value::Text("x".into()), Value::Real(2.5), Value::Blob(vec![1]), Value::Null];
+    same_params(&mut f, &l, "SELECT ?1, ?2, ?3, ?4, ?5, typeof(?2)", &p);
+    same_params(&mut f, &l, "SELECT ? + ?, ? || ?", &[Value::Integer(1), Value::Text("2".into()), Value::Null, Value::Text("a".into())]);
+    // Same name twice is one parameter.
+    let (id, _) = f.prepare("SELECT :x, :x, ?").unwrap();
+    let id = id.unwrap();
+    assert_eq!(f.param_count(id), 2);
+    assert_eq!(f.param_name(id, 2), None);
+    f.finalize(id).unwrap();
+}
+
+#[test]
+fn changes_and_last_insert_rowid() {
+    let mut f = mem();
+    let l = lite();
+    let stmts = [
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, a)",
+        "INSERT INTO t(a) VALUES (1), (2), (3)",
+        "INSERT INTO t VALUES (100, 4)",
+        "UPDATE t SET a = a + 1 WHERE id < 3",
+        "SELECT 1",
+        "DELETE FROM t WHERE a > 3",
+        "INSERT INTO t(a) VALUES (9)",
+        "DELETE FROM t",
+    ];
+    for s in stmts {
+        f.exec(s).unwrap();
+        l.execute_batch(s).unwrap();
+        assert_eq!(f.changes(), l.changes() as i64, "changes after {s}");
+        assert_eq!(f.total_changes(), l.total_changes() as i64, "total_changes after {s}");
+        assert_eq!(f.last_insert_rowid(), l.last_insert_rowid(), "last_insert_rowid after {s}");
+    }
+    check_all(&mut f, &l, &["SELECT changes(), total_changes(), last_insert_rowid()"]);
+}
+
+#[test]
+fn rowid_at_max_picks_random_free_rowid() {
+    let mut f = mem();
+    f.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, a); INSERT INTO t VALUES (9223372036854775807, 1); INSERT INTO t(a) VALUES (2)").unwrap();
+    let rows = query(&mut f, "SELECT count(*), count(DISTINCT id) FROM t").unwrap();
+    assert_eq!(rows, vec![vec![Value::Integer(2), Value::Integer(2)]]);
+    let r = f.last_insert_rowid();
+    assert!(r > 0 && r != i64::MAX);
+}
+
+#[test]
+fn explain_lists_the_program() {
+    let mut f = mem();
+    f.exec("CREATE TABLE t(a)").unwrap();
+    let rows = query(&mut f, "EXPLAIN SELECT a FROM t WHERE a > 1").unwrap();
+    assert!(rows.len() > 5);
+    let ops: Vec<String> = rows.iter().map(|r| match &r[1] { Value::Text(s) => s.clone(), _ => String::new() }).collect();
+    assert!(ops.contains(&"OpenRead".to_string()) && ops.contains(&"ResultRow".to_string()) && ops.contains(&"Halt".to_string()), "{ops:?}");
+    let (id, _) = f.prepare("EXPLAIN SELECT 1").unwrap();
+    let id = id.unwrap();
+    let names: Vec<&str> = (0..f.column_count(id)).map(|i| f.column_name(id, i)).collect();
+    assert_eq!(names, ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"]);
+}
+
+#[test]
+fn interrupt_stops_a_long_query() {
+    let mut f = mem();
+    f.exec("CREATE TABLE t(a); INSERT INTO t VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10)").unwrap();
+    let calls = Rc::new(std::cell::Cell::new(0));
+    let c2 = calls.clone();
+    f.set_interrupt_probe(Box::new(move || {
+        c2.set(c2.get() + 1);
+        c2.get() > 3
+    }));
+    let e = query(&mut f, "SELECT count(*) FROM t, t, t, t, t, t").unwrap_err();
+    assert_eq!(e, (codes::INTERRUPT, "interrupted".to_string()));
+    assert!(f.is_autocommit());
+}
+
+#[test]
+fn column_names_and_decltypes() {
+    let mut f = mem();
+    f.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, name VARCHAR(10), x)").unwrap();
+    let (id, _) = f.prepare("SELECT id, name AS n, x + 1, t.x, *, count(*) FROM t").unwrap();
+    let id = id.unwrap();
+    let names: Vec<&str> = (0..f.column_count(id)).map(|i| f.column_name(id, i)).collect();
+    assert_eq!(names, ["id", "n", "x + 1", "x", "id", "name", "x", "count(*)"]);
+    let types: Vec<Option<&str>> = (0..f.column_count(id)).map(|i| f.column_decltype(id, i)).collect();
+    assert_eq!(types, [Some("INTEGER"), Some("VARCHAR(10)"), None, None, Some("INTEGER"), Some("VARCHAR(10)"), None, None]);
+    assert!(f.stmt_readonly(id));
+    f.finalize(id).unwrap();
+    let (id, _) = f.prepare("INSERT INTO t(x) VALUES (1)").unwrap();
+    assert!(!f.stmt_readonly(id.unwrap()));
+}
+
+#[test]
+fn schema_change_by_another_connection_recompiles() {
+    let vfs = Rc::new(ferrolite_engine::vfs::memory::MemoryVfs::new());
+    let mut a = Connection::open(vfs.clone(), "db", OpenFlags::default_rwc()).unwrap();
+    let mut b = Connection::open(vfs.clone(), "db", OpenFlags::default_rwc()).unwrap();
+    a.exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)").unwrap();
+    // b's schema is stale: preparing reloads it.
+    assert_eq!(query(&mut b, "SELECT x FROM t").unwrap(), vec![vec![Value::Integer(1)]]);
+    let (st, _) = b.prepare("SELECT * FROM t").unwrap();
+    let st = st.unwrap();
+    a.exec("ALTER TABLE t RENAME TO t_old").ok();
+    a.exec("DROP TABLE t; CREATE TABLE t(x, y); INSERT INTO t VALUES (2, 3)").unwrap();
+    assert_eq!(b.step(st).unwrap(), StepResult::Row);
+    assert_eq!(b.row(st), &[Value::Integer(2), Value::Integer(3)]);
+    assert_eq!(b.column_count(st), 2);
+    b.finalize(st).unwrap();
+}
+
+#[test]
+fn several_statements_in_one_exec_and_tail() {
+    let mut f = mem();
+    f.exec("CREATE TABLE t(a); INSERT INTO t VALUES (1); -- comment\n INSERT INTO t VALUES (2);;").unwrap();
+    assert_eq!(query(&mut f, "SELECT sum(a) FROM t").unwrap(), vec![vec![Value::Integer(3)]]);
+    let sql = "SELECT 1; SELECT 2";
+    let (id, tail) = f.prepare(sql).unwrap();
+    assert!(id.is_some());
+    assert_eq!(&sql[tail..].trim(), &"SELECT 2");
+    let (id, _) = f.prepare("  -- only a comment\n").unwrap();
+    assert!(id.is_none());
+    let e = f.exec("INSERT INTO t VALUES (3); SELECT nosuch; INSERT INTO t VALUES (4)").unwrap_err();
+    assert_eq!(e.message, "no such column: nosuch");
+    assert_eq!(query(&mut f, "SELECT count(*) FROM t").unwrap(), vec![vec![Value::Integer(3)]]);
+}

@@ -300,3 +300,49 @@ fn ferrolite_rolls_back_a_sqlite_hot_journal() {
     let c2 = rusqlite::Connection::open(&copy).unwrap();
     assert_eq!(sqlite_integrity(&c2), "ok");
 }
+
+#[test]
+fn io_error_anywhere_then_rollback_restores_old_state() {
+    let base = MemoryVfs::new();
+    let (root, model) = setup(&base);
+    let mut saw_commit_fail_after_db_write = false;
+    for n in (0..300).step_by(3) {
+        let vfs = base.snapshot();
+        let mut bt = open_mem(&vfs, "c.db");
+        bt.begin_write().unwrap();
+        vfs.fail_writes_after(Some(n));
+        let mut m2 = model.clone();
+        let mut c = BtCursor::new(root, TreeKind::Table, None);
+        let mut failed = false;
+        let mut rng = Rng(11);
+        for _ in 0..300 {
+            let k = rng.below(3000) as i64;
+            if c.insert(&mut bt, k, &rec(&row(k + 1))).is_err() {
+                failed = true;
+                break;
+            }
+            m2.insert(k, row(k + 1));
+        }
+        if !failed {
+            match bt.commit() {
+                Ok(()) => {
+                    vfs.fail_writes_after(None);
+                    continue;
+                }
+                Err(_) => {
+                    if vfs.file_bytes("c.db") != base.file_bytes("c.db") {
+                        saw_commit_fail_after_db_write = true;
+                    }
+                }
+            }
+        }
+        vfs.fail_writes_after(None);
+        bt.rollback().unwrap();
+        assert!(!vfs.exists("c.db-journal").unwrap());
+        assert_eq!(vfs.file_bytes("c.db"), base.file_bytes("c.db"), "n={n}: file not restored");
+        bt.begin_read().unwrap();
+        assert_state(&mut bt, root, &model);
+        bt.commit().unwrap();
+    }
+    assert!(saw_commit_fail_after_db_write, "no failure hit the database write phase");
+}

@@ -473,8 +473,15 @@ impl Pager {
                 self.cache.clear();
                 self.file_vers = None;
                 self.db_dirty_on_disk = false;
-            } else if self.journal.is_some() {
-                result = self.delete_journal();
+            } else {
+                // Delete the journal even if creating it failed halfway
+                // (we hold RESERVED: no other writer can own it).
+                self.journal = None;
+                result = match self.vfs.exists(&self.journal_path) {
+                    Ok(true) => self.delete_journal(),
+                    Ok(false) => Ok(()),
+                    Err(e) => Err(e),
+                };
             }
             self.journaled.clear();
         }

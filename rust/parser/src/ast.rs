@@ -554,7 +554,9 @@ pub enum ColumnConstraintKind {
         expr: Expr,
         stored: bool,
     },
-    /// A stray `[NOT] DEFERRABLE ...` applying to the last REFERENCES.
+    /// A `[NOT] DEFERRABLE ...` that does not directly follow this column's
+    /// REFERENCES (one that does is folded into it); SQLite applies it to
+    /// the table's most recently declared foreign key.
     Deferrable(Deferrable),
 }
 

@@ -466,9 +466,10 @@ pub fn lookup(upper: &[u8]) -> Option<Kw> {
 
 impl Kw {
     /// True if SQLite's grammar lets this keyword fall back to an
-    /// identifier where the keyword does not parse (parse.y `%fallback ID`;
-    /// WINDOW, OVER and FILTER are identifiers unless context makes them
-    /// keywords, as in tokenize.c).
+    /// identifier where the keyword does not parse (parse.y `%fallback ID`).
+    /// WINDOW, OVER and FILTER are not here: the parser's token cursor turns
+    /// them into plain identifiers unless their context makes them keywords,
+    /// as tokenize.c does.
     pub fn is_fallback_id(self) -> bool {
         matches!(
             self,
@@ -501,7 +502,6 @@ impl Kw {
                 | Kw::Exclusive
                 | Kw::Explain
                 | Kw::Fail
-                | Kw::Filter
                 | Kw::First
                 | Kw::Following
                 | Kw::For
@@ -523,7 +523,6 @@ impl Kw {
                 | Kw::Of
                 | Kw::Offset
                 | Kw::Others
-                | Kw::Over
                 | Kw::Partition
                 | Kw::Plan
                 | Kw::Pragma
@@ -550,7 +549,6 @@ impl Kw {
                 | Kw::Vacuum
                 | Kw::View
                 | Kw::Virtual
-                | Kw::Window
                 | Kw::With
                 | Kw::Without
         )

@@ -163,36 +163,37 @@ impl<'a> Parser<'a> {
         })))
     }
 
+    /// parse.y `table_option_set`: `[option] (, option)*` -- the grammar
+    /// allows a comma before the first option.
     fn table_options(&mut self) -> PResult<TableOptions> {
         let mut opts = TableOptions::default();
-        if !(self.is_kw(Kw::Without) || Self::kind_is_nm(self.peek())) {
-            return Ok(opts);
+        if self.is_kw(Kw::Without) || Self::kind_is_nm(self.peek()) {
+            self.table_option(&mut opts)?;
         }
-        loop {
-            let at = self.here();
-            if self.eat_kw(Kw::Without) {
-                let t = self.cur();
-                let word = self.nm()?;
-                if !word.eq_ignore_ascii_case("rowid") || t.end - t.start != 5 {
-                    return Err(
-                        self.error_at(at, format!("unknown table option: {}", t.text(self.src)))
-                    );
-                }
-                opts.without_rowid = true;
-            } else {
-                let t = self.cur();
-                let word = self.nm()?;
-                if !word.eq_ignore_ascii_case("strict") || t.end - t.start != 6 {
-                    return Err(
-                        self.error_at(at, format!("unknown table option: {}", t.text(self.src)))
-                    );
-                }
-                opts.strict = true;
-            }
-            if !self.eat(T::Comma) {
-                return Ok(opts);
-            }
+        while self.eat(T::Comma) {
+            self.table_option(&mut opts)?;
         }
+        Ok(opts)
+    }
+
+    fn table_option(&mut self, opts: &mut TableOptions) -> PResult<()> {
+        let without = self.eat_kw(Kw::Without);
+        let t = self.cur();
+        let word = self.nm()?;
+        let (want, flag) = if without {
+            ("rowid", &mut opts.without_rowid)
+        } else {
+            ("strict", &mut opts.strict)
+        };
+        // SQLite compares the raw token, so a quoted word never matches.
+        if !word.eq_ignore_ascii_case(want) || t.end - t.start != want.len() {
+            return Err(self.error_at(
+                t.start,
+                format!("unknown table option: {}", t.text(self.src)),
+            ));
+        }
+        *flag = true;
+        Ok(())
     }
 
     /// parse.y `columnname carglist`.
@@ -211,6 +212,20 @@ impl<'a> Parser<'a> {
                 Some(k) => k,
                 None => break,
             };
+            // `REFERENCES ... DEFERRABLE`: the grammar makes the defer clause
+            // its own constraint applying to the foreign key just declared.
+            if let (ColumnConstraintKind::Deferrable(d), None) = (&kind, &pending_name) {
+                if let Some(ColumnConstraint {
+                    kind: ColumnConstraintKind::References(fk),
+                    ..
+                }) = constraints.last_mut()
+                {
+                    if fk.deferrable.is_none() {
+                        fk.deferrable = Some(*d);
+                        continue;
+                    }
+                }
+            }
             constraints.push(ColumnConstraint {
                 name: pending_name.take(),
                 kind,
@@ -225,9 +240,8 @@ impl<'a> Parser<'a> {
     }
 
     fn onconf(&mut self) -> PResult<Option<ConflictResolution>> {
-        if self.is_kw(Kw::On) && self.is_kw_at(1, Kw::Conflict) {
-            self.advance();
-            self.advance();
+        if self.eat_kw(Kw::On) {
+            self.expect_kw(Kw::Conflict)?;
             return Ok(Some(self.resolve_type()?));
         }
         Ok(None)
@@ -250,17 +264,21 @@ impl<'a> Parser<'a> {
                     conflict: self.onconf()?,
                 }
             }
-            Kw::Not if self.is_kw_at(1, Kw::Null) => {
+            Kw::Not => {
                 self.advance();
-                self.advance();
-                ColumnConstraintKind::NotNull {
-                    conflict: self.onconf()?,
+                if self.eat_kw(Kw::Null) {
+                    ColumnConstraintKind::NotNull {
+                        conflict: self.onconf()?,
+                    }
+                } else {
+                    self.expect_kw(Kw::Deferrable)?;
+                    ColumnConstraintKind::Deferrable(self.deferrable_rest(true)?)
                 }
             }
-            Kw::Not | Kw::Deferrable => match self.defer_subclause()? {
-                Some(d) => ColumnConstraintKind::Deferrable(d),
-                None => return Err(self.syntax_error()),
-            },
+            Kw::Deferrable => {
+                self.advance();
+                ColumnConstraintKind::Deferrable(self.deferrable_rest(false)?)
+            }
             Kw::Primary => {
                 self.advance();
                 self.expect_kw(Kw::Key)?;
@@ -288,7 +306,7 @@ impl<'a> Parser<'a> {
             }
             Kw::References => {
                 self.advance();
-                ColumnConstraintKind::References(self.foreign_key_clause()?)
+                ColumnConstraintKind::References(self.foreign_key_clause(false)?)
             }
             Kw::Collate => {
                 self.advance();
@@ -417,7 +435,8 @@ impl<'a> Parser<'a> {
     }
 
     /// After REFERENCES: `nm [eidlist] refargs [defer_subclause]`.
-    fn foreign_key_clause(&mut self) -> PResult<ForeignKeyClause> {
+    /// `in_table`: a table constraint, which takes the defer clause itself.
+    fn foreign_key_clause(&mut self, in_table: bool) -> PResult<ForeignKeyClause> {
         let table = self.nm()?;
         let columns = self.eidlist_opt()?;
         let mut fk = ForeignKeyClause {
@@ -431,14 +450,12 @@ impl<'a> Parser<'a> {
         loop {
             if self.eat_kw(Kw::Match) {
                 fk.match_name = Some(self.nm()?);
-            } else if self.is_kw(Kw::On)
-                && matches!(
-                    self.peek_at(1),
-                    T::Keyword(Kw::Delete | Kw::Update | Kw::Insert)
-                )
-            {
+            } else if self.eat_kw(Kw::On) {
+                let which = self.peek();
+                if !matches!(which, T::Keyword(Kw::Delete | Kw::Update | Kw::Insert)) {
+                    return Err(self.syntax_error());
+                }
                 self.advance();
-                let which = self.advance().kind;
                 let action = self.fk_action()?;
                 match which {
                     T::Keyword(Kw::Delete) => fk.on_delete = Some(action),
@@ -449,7 +466,9 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        fk.deferrable = self.defer_subclause()?;
+        if in_table {
+            fk.deferrable = self.defer_subclause()?;
+        }
         Ok(fk)
     }
 
@@ -483,15 +502,17 @@ impl<'a> Parser<'a> {
 
     /// `[NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]`, if present.
     fn defer_subclause(&mut self) -> PResult<Option<Deferrable>> {
-        let not = if self.is_kw(Kw::Not) && self.is_kw_at(1, Kw::Deferrable) {
-            self.advance();
-            true
-        } else {
-            false
-        };
-        if !self.eat_kw(Kw::Deferrable) {
+        let not = self.eat_kw(Kw::Not);
+        if not {
+            self.expect_kw(Kw::Deferrable)?;
+        } else if !self.eat_kw(Kw::Deferrable) {
             return Ok(None);
         }
+        Ok(Some(self.deferrable_rest(not)?))
+    }
+
+    /// After `[NOT] DEFERRABLE`: `[INITIALLY DEFERRED|IMMEDIATE]`.
+    fn deferrable_rest(&mut self, not: bool) -> PResult<Deferrable> {
         let mut initially_deferred = None;
         if self.eat_kw(Kw::Initially) {
             if self.eat_kw(Kw::Deferred) {
@@ -501,10 +522,10 @@ impl<'a> Parser<'a> {
                 initially_deferred = Some(false);
             }
         }
-        Ok(Some(Deferrable {
+        Ok(Deferrable {
             not,
             initially_deferred,
-        }))
+        })
     }
 
     /// parse.y `conslist`: table constraints, commas optional between them.
@@ -560,7 +581,7 @@ impl<'a> Parser<'a> {
                     self.expect_kw(Kw::Key)?;
                     let columns = self.eidlist_opt_required()?;
                     self.expect_kw(Kw::References)?;
-                    let clause = self.foreign_key_clause()?;
+                    let clause = self.foreign_key_clause(true)?;
                     TableConstraintKind::ForeignKey { columns, clause }
                 }
                 _ => return Err(self.syntax_error()),
@@ -889,9 +910,7 @@ impl<'a> Parser<'a> {
                 if self.eat_kw(Kw::To) {
                     AlterAction::RenameTo(self.nm()?)
                 } else {
-                    if self.is_kw(Kw::Column) && !self.is_kw_at(1, Kw::To) {
-                        self.advance();
-                    }
+                    self.eat_kw(Kw::Column);
                     let old = self.nm()?;
                     self.expect_kw(Kw::To)?;
                     let new = self.nm()?;
@@ -900,16 +919,12 @@ impl<'a> Parser<'a> {
             }
             T::Keyword(Kw::Add) => {
                 self.advance();
-                if self.is_kw(Kw::Column) && Self::kind_is_nm(self.peek_at(1)) {
-                    self.advance();
-                }
+                self.eat_kw(Kw::Column);
                 AlterAction::AddColumn(self.column_def()?)
             }
             T::Keyword(Kw::Drop) => {
                 self.advance();
-                if self.is_kw(Kw::Column) && Self::kind_is_nm(self.peek_at(1)) {
-                    self.advance();
-                }
+                self.eat_kw(Kw::Column);
                 AlterAction::DropColumn(self.nm()?)
             }
             _ => return Err(self.syntax_error()),

@@ -176,13 +176,28 @@ impl<'a> Parser<'a> {
     pub(crate) fn setlist(&mut self) -> PResult<Vec<SetClause>> {
         let mut v = Vec::new();
         loop {
-            let columns = if self.peek() == T::LParen {
+            let list_form = self.peek() == T::LParen;
+            let columns = if list_form {
                 self.paren_idlist()?
             } else {
                 vec![self.nm()?]
             };
             self.expect(T::Eq)?;
             let expr = self.parse_expr()?;
+            // sqlite3ExprListAppendVector checks the arity at parse time
+            // (a subquery's width is only known later).
+            let width = match &expr {
+                Expr::Vector(v) => v.len(),
+                Expr::Subquery(_) => columns.len(),
+                _ => 1,
+            };
+            if list_form && width != columns.len() {
+                let at = self.last_end;
+                return Err(self.error_at(
+                    at,
+                    format!("{} columns assigned {} values", columns.len(), width),
+                ));
+            }
             v.push(SetClause { columns, expr });
             if !self.eat(T::Comma) {
                 return Ok(v);

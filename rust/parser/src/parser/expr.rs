@@ -112,18 +112,10 @@ impl<'a> Parser<'a> {
                     | Kw::Between
                     | Kw::In,
                 ) => P_EQ,
-                T::Keyword(Kw::Not) => match self.peek_at(1) {
-                    T::Keyword(
-                        Kw::Null
-                        | Kw::Like
-                        | Kw::Glob
-                        | Kw::Regexp
-                        | Kw::Match
-                        | Kw::Between
-                        | Kw::In,
-                    ) => P_EQ,
-                    _ => break,
-                },
+                // After an expression NOT can only continue it (NOT NULL,
+                // NOT LIKE, ...): SQLite shifts it, so an error is reported
+                // at the token after it.
+                T::Keyword(Kw::Not) => P_EQ,
                 T::Lt | T::Le | T::Gt | T::Ge => P_CMP,
                 T::BitAnd | T::BitOr | T::LShift | T::RShift => P_BIT,
                 T::Plus | T::Minus => P_ADD,
@@ -609,9 +601,8 @@ impl<'a> Parser<'a> {
             FunctionArgs::List(args)
         };
         let mut filter = None;
-        if self.is_kw(Kw::Filter) && self.peek_at(1) == T::LParen {
-            self.advance();
-            self.advance();
+        if self.eat_kw(Kw::Filter) {
+            self.expect(T::LParen)?;
             self.expect_kw(Kw::Where)?;
             let (e, fh) = self.parse_expr_h()?;
             h = h.max(fh);
@@ -619,10 +610,7 @@ impl<'a> Parser<'a> {
             filter = Some(bx(e));
         }
         let mut over = None;
-        if self.is_kw(Kw::Over)
-            && (self.peek_at(1) == T::LParen || Self::kind_is_nm(self.peek_at(1)))
-        {
-            self.advance();
+        if self.eat_kw(Kw::Over) {
             if self.eat(T::LParen) {
                 let spec = self.window_spec()?;
                 self.expect(T::RParen)?;

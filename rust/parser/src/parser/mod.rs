@@ -162,8 +162,38 @@ impl<'a> Parser<'a> {
 
     fn fill(&mut self, n: usize) {
         while self.toks.len() <= self.pos + n {
-            let t = self.lexer.next_token();
+            let mut t = self.lexer.next_token();
+            if let TokenKind::Keyword(k @ (Kw::Window | Kw::Over | Kw::Filter)) = t.kind {
+                let prev = self.toks.last().map(|p| p.kind);
+                if !self.context_keyword(k, prev) {
+                    t.kind = TokenKind::Id;
+                }
+            }
             self.toks.push(t);
+        }
+    }
+
+    /// tokenize.c analyzeWindowKeyword / analyzeOverKeyword /
+    /// analyzeFilterKeyword: WINDOW is a keyword only before `ID AS`; OVER
+    /// only after `)` and before `(` or an ID; FILTER only after `)` and
+    /// before `(`. Elsewhere the word is an identifier.
+    fn context_keyword(&self, k: Kw, prev: Option<TokenKind>) -> bool {
+        let mut ahead = self.lexer.clone();
+        let next = ahead.next_token().kind;
+        // tokenize.c getToken(): these all count as TK_ID.
+        let is_id = |t: TokenKind| match t {
+            TokenKind::Id | TokenKind::DqId | TokenKind::QuotedId | TokenKind::String => true,
+            TokenKind::Keyword(k) => {
+                k.is_fallback_id() || is_join_kw(k) || matches!(k, Kw::Window | Kw::Over)
+            }
+            _ => false,
+        };
+        match k {
+            Kw::Window => is_id(next) && ahead.next_token().kind == TokenKind::Keyword(Kw::As),
+            Kw::Over => {
+                prev == Some(TokenKind::RParen) && (next == TokenKind::LParen || is_id(next))
+            }
+            _ => prev == Some(TokenKind::RParen) && next == TokenKind::LParen,
         }
     }
 
@@ -375,9 +405,8 @@ impl<'a> Parser<'a> {
 
     /// `IF NOT EXISTS`
     pub(crate) fn if_not_exists(&mut self) -> PResult<bool> {
-        if self.is_kw(Kw::If) && self.is_kw_at(1, Kw::Not) {
-            self.advance();
-            self.advance();
+        if self.eat_kw(Kw::If) {
+            self.expect_kw(Kw::Not)?;
             self.expect_kw(Kw::Exists)?;
             Ok(true)
         } else {
@@ -387,9 +416,8 @@ impl<'a> Parser<'a> {
 
     /// `IF EXISTS`
     pub(crate) fn if_exists(&mut self) -> PResult<bool> {
-        if self.is_kw(Kw::If) && self.is_kw_at(1, Kw::Exists) {
-            self.advance();
-            self.advance();
+        if self.eat_kw(Kw::If) {
+            self.expect_kw(Kw::Exists)?;
             Ok(true)
         } else {
             Ok(false)
@@ -401,9 +429,8 @@ impl<'a> Parser<'a> {
     /// One command (parse.y `cmdx`, with an optional EXPLAIN prefix).
     fn parse_cmd(&mut self) -> PResult<Stmt> {
         if self.eat_kw(Kw::Explain) {
-            let query_plan = if self.is_kw(Kw::Query) && self.is_kw_at(1, Kw::Plan) {
-                self.advance();
-                self.advance();
+            let query_plan = if self.eat_kw(Kw::Query) {
+                self.expect_kw(Kw::Plan)?;
                 true
             } else {
                 false

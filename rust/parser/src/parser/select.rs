@@ -263,10 +263,10 @@ impl<'a> Parser<'a> {
         })))
     }
 
-    /// tokenize.c analyzeWindowKeyword: WINDOW is a keyword only when
-    /// followed by an identifier and AS.
+    /// WINDOW is a keyword token only when followed by an identifier and
+    /// AS (tokenize.c analyzeWindowKeyword, applied by the token cursor).
     fn at_window_clause(&mut self) -> bool {
-        self.is_kw(Kw::Window) && Self::kind_is_id(self.peek_at(1)) && self.is_kw_at(2, Kw::As)
+        self.is_kw(Kw::Window)
     }
 
     /// parse.y `selcollist`, also used by RETURNING.
@@ -496,9 +496,8 @@ impl<'a> Parser<'a> {
             self.expect_kw(Kw::By)?;
             return Ok(Some(IndexedBy::Index(self.nm()?)));
         }
-        if self.is_kw(Kw::Not) && self.is_kw_at(1, Kw::Indexed) {
-            self.advance();
-            self.advance();
+        if self.eat_kw(Kw::Not) {
+            self.expect_kw(Kw::Indexed)?;
             return Ok(Some(IndexedBy::NotIndexed));
         }
         Ok(None)
@@ -529,14 +528,12 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn nulls_order(&mut self) -> PResult<Option<NullsOrder>> {
-        if self.is_kw(Kw::Nulls) && matches!(self.peek_at(1), T::Keyword(Kw::First | Kw::Last)) {
-            self.advance();
-            let first = self.advance().kind == T::Keyword(Kw::First);
-            return Ok(Some(if first {
-                NullsOrder::First
-            } else {
-                NullsOrder::Last
-            }));
+        if self.eat_kw(Kw::Nulls) {
+            if self.eat_kw(Kw::First) {
+                return Ok(Some(NullsOrder::First));
+            }
+            self.expect_kw(Kw::Last)?;
+            return Ok(Some(NullsOrder::Last));
         }
         Ok(None)
     }

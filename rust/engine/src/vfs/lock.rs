@@ -147,3 +147,45 @@ impl LockState {
         f.range_is_write_locked(RESERVED_BYTE, 1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::memory::MemoryVfs;
+    use crate::vfs::{OpenOptions, Vfs};
+
+    fn file(v: &MemoryVfs) -> Box<dyn VfsFile> {
+        v.open("db", OpenOptions { create: true, ..Default::default() }).unwrap()
+    }
+
+    #[test]
+    fn five_levels() {
+        let v = MemoryVfs::new();
+        let (mut fa, mut fb, mut fc) = (file(&v), file(&v), file(&v));
+        let (mut a, mut b, mut c) = (LockState::new(), LockState::new(), LockState::new());
+        assert!(a.lock(&mut *fa, LockLevel::Shared).unwrap());
+        assert!(b.lock(&mut *fb, LockLevel::Shared).unwrap());
+        assert!(!b.check_reserved(&mut *fb).unwrap());
+        assert!(a.lock(&mut *fa, LockLevel::Reserved).unwrap());
+        assert!(b.check_reserved(&mut *fb).unwrap());
+        assert!(!b.lock(&mut *fb, LockLevel::Reserved).unwrap());
+        // a wants EXCLUSIVE: gets PENDING, blocked by b's SHARED.
+        assert!(!a.lock(&mut *fa, LockLevel::Exclusive).unwrap());
+        assert_eq!(a.level(), LockLevel::Pending);
+        // PENDING keeps new readers out.
+        assert!(!c.lock(&mut *fc, LockLevel::Shared).unwrap());
+        assert_eq!(c.level(), LockLevel::None);
+        b.unlock(&mut *fb, LockLevel::None).unwrap();
+        assert!(a.lock(&mut *fa, LockLevel::Exclusive).unwrap());
+        assert_eq!(a.level(), LockLevel::Exclusive);
+        assert!(!c.lock(&mut *fc, LockLevel::Shared).unwrap());
+        a.unlock(&mut *fa, LockLevel::Shared).unwrap();
+        assert!(c.lock(&mut *fc, LockLevel::Shared).unwrap());
+        assert!(!c.check_reserved(&mut *fc).unwrap());
+        a.unlock(&mut *fa, LockLevel::None).unwrap();
+        assert!(c.lock(&mut *fc, LockLevel::Reserved).unwrap());
+        drop(fc); // closing releases the locks
+        assert!(b.lock(&mut *fb, LockLevel::Shared).unwrap());
+        assert!(b.lock(&mut *fb, LockLevel::Exclusive).unwrap());
+    }
+}

@@ -323,6 +323,12 @@ impl Btree {
         self.pager.set_busy_timeout(ms);
     }
 
+    /// Sets the page size of a database that has no pages yet (PRAGMA
+    /// page_size before the first write); false when it cannot change.
+    pub fn set_page_size(&mut self, page_size: u32) -> bool {
+        self.pager.set_page_size(page_size)
+    }
+
     /// Sets the page cache size (the cache_size pragma: negative = KiB).
     pub fn set_cache_size(&mut self, cache_size: i64) {
         self.pager.set_cache_size(cache_size);

@@ -499,7 +499,7 @@ pub fn load_node(data: &[u8], pgno: u32, usable: usize) -> Result<Node> {
 /// Length of a cell without the padding to 4 bytes.
 fn actual_len(c: &CellInfo, off: usize) -> usize {
     let end = c.payload_off + c.local + if c.overflow != 0 { 4 } else { 0 };
-    (end - off).min(4).max(1)
+    (end - off).clamp(1, 4)
 }
 
 /// Writes `node` into page `pgno`, fully defragmented.

@@ -157,6 +157,20 @@ impl Pager {
         (PENDING_BYTE / u64::from(self.page_size)) as u32 + 1
     }
 
+    /// Changes the page size of a database that has no pages yet (outside
+    /// a write transaction). Returns false (and changes nothing) otherwise.
+    pub fn set_page_size(&mut self, page_size: u32) -> bool {
+        let ok = (512..=65536).contains(&page_size) && page_size.is_power_of_two();
+        if !ok || self.db_size != 0 || self.state == PagerState::Write {
+            return false;
+        }
+        self.page_size = page_size;
+        self.reserved = 0;
+        self.cache.clear();
+        self.cache.set_limit(cache_pages(self.cache_size, page_size));
+        true
+    }
+
     pub fn set_busy_timeout(&mut self, ms: u32) {
         self.busy_timeout_ms = ms;
     }

@@ -334,7 +334,9 @@ impl<'a> Parser<'a> {
         self.expect(T::RParen)?;
         let mut stored = false;
         let k = self.peek();
-        if Self::kind_is_id(k) && k != T::Keyword(Kw::Indexed) && k != T::Keyword(Kw::Generated) {
+        let is_id_token = matches!(k, T::Id | T::DqId | T::QuotedId)
+            || matches!(k, T::Keyword(kw) if kw.is_fallback_id() && kw != Kw::Generated);
+        if is_id_token {
             let t = self.advance();
             let word = t.text(self.src);
             if word.eq_ignore_ascii_case("stored") {

@@ -9,9 +9,10 @@
 //! - A keyword keeps its keyword meaning wherever that meaning can start or
 //!   continue the construct being parsed; elsewhere a `%fallback ID`
 //!   keyword is an ordinary identifier (e.g. `SELECT x asc` aliases x).
-//! - Identifier classes of parse.y: `id` = ID | INDEXED | fallback keyword;
-//!   `ids` = ID | STRING | fallback keyword; `nm` = id | STRING | JOIN_KW
-//!   (CROSS FULL INNER LEFT NATURAL OUTER RIGHT). Quoted identifiers are ID.
+//! - Identifier classes of parse.y (3.42+): `idj` = ID | INDEXED | JOIN_KW
+//!   (CROSS FULL INNER LEFT NATURAL OUTER RIGHT) | fallback keyword;
+//!   `ids` = ID | STRING | fallback keyword; `nm` = idj | STRING. Quoted
+//!   identifiers are ID.
 //! - Errors: `near "TOKEN": syntax error` at the token where parsing failed,
 //!   `incomplete input` when that is the end of input, and
 //!   `unrecognized token: "TEXT"` as soon as an illegal token becomes the
@@ -314,11 +315,12 @@ impl<'a> Parser<'a> {
 
     // ------------------------------------------------------------ names
 
-    /// parse.y `id`: ID | INDEXED | fallback keyword.
+    /// parse.y `idj` (3.42+; it replaced `id` everywhere): ID | INDEXED |
+    /// JOIN_KW | fallback keyword.
     pub(crate) fn kind_is_id(k: TokenKind) -> bool {
         match k {
             TokenKind::Id | TokenKind::DqId | TokenKind::QuotedId => true,
-            TokenKind::Keyword(kw) => kw == Kw::Indexed || kw.is_fallback_id(),
+            TokenKind::Keyword(kw) => kw == Kw::Indexed || is_join_kw(kw) || kw.is_fallback_id(),
             _ => false,
         }
     }

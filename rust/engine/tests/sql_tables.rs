@@ -169,3 +169,27 @@ fn constraints_match_sqlite() {
         "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
     ]);
 }
+
+#[test]
+fn views_ctes_and_subqueries_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, SETUP);
+    both_exec(&mut f, &l, "CREATE VIEW big AS SELECT k, name, score * 2 AS s2 FROM u WHERE score > 5; CREATE VIEW vc(x, y) AS SELECT a, b FROM v;");
+    check_all(&mut f, &l, &[
+        "SELECT * FROM big ORDER BY k",
+        "SELECT name, s2 FROM big WHERE s2 > 30",
+        "SELECT x, count(*) FROM vc GROUP BY x",
+        "SELECT big.name, t.tx FROM big JOIN t ON t.id = big.k",
+        "WITH c AS (SELECT a, c FROM v WHERE a IS NOT NULL) SELECT a, sum(c) FROM c GROUP BY a",
+        "WITH c(p, q) AS (SELECT 1, 2), d AS (SELECT p + q AS r FROM c) SELECT * FROM c, d",
+        "SELECT * FROM (SELECT 1 AS a UNION ALL SELECT 2) AS s WHERE a > 1",
+        "SELECT s.n FROM (SELECT count(*) AS n FROM t) s",
+        "CREATE VIEW big AS SELECT 1",
+        "DROP TABLE big",
+        "DROP VIEW big",
+        "SELECT * FROM big",
+        "SELECT type, name FROM sqlite_master WHERE type = 'view'",
+        "SELECT 1 IN v",
+    ]);
+}

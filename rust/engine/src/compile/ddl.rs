@@ -10,7 +10,7 @@ use crate::schema::build::{build_index, build_table};
 use crate::schema::IndexOrigin;
 use crate::value::Value;
 use crate::vdbe::{Op, P4};
-use ferrolite_parser::ast::{CreateIndex, CreateTable, DropKind, QualifiedName};
+use ferrolite_parser::ast::{CreateIndex, CreateTable, CreateView, DropKind, QualifiedName};
 
 const SCHEMA_COOKIE: i32 = 0;
 const SCHEMA_FORMAT: i32 = 1;
@@ -205,6 +205,9 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
     match kind {
         DropKind::Table => {
             let Some(t) = b.schema.table(n).cloned() else {
+                if b.schema.view(n).is_some() {
+                    return Err(Error::sql(format!("use DROP VIEW to delete view {n}")));
+                }
                 if if_exists {
                     b.begin(false);
                     return Ok(());
@@ -250,6 +253,33 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
             delete_schema_rows(b, 1, &o.name);
         }
     }
+    b.bump_cookie();
+    Ok(())
+}
+
+pub fn create_view(b: &mut Builder<'_>, v: &CreateView) -> Result<()> {
+    Builder::check_main(&v.name)?;
+    if v.temporary {
+        return Err(Error::sql("TEMP views are not supported yet"));
+    }
+    let name = &v.name.name;
+    if b.schema.view(name).is_some() {
+        if v.if_not_exists {
+            b.begin(false);
+            return Ok(());
+        }
+        return Err(Error::sql(format!("view {name} already exists")));
+    }
+    if b.schema.object_exists(name) {
+        return Err(Error::sql(format!("table {name} already exists")));
+    }
+    let sql = format!("CREATE VIEW {}", b.tail_text(v.name_start));
+    b.begin(true);
+    let zero = b.reg();
+    b.op(Op::Integer, 0, zero as i32, 0);
+    let c = b.cursor();
+    b.op(Op::OpenWrite, c, 1, 0);
+    b.schema_row(c, "view", name, name, zero, Some(&sql));
     b.bump_cookie();
     Ok(())
 }

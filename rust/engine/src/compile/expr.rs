@@ -522,7 +522,9 @@ impl Builder<'_> {
         let rx = self.expr_reg(x)?;
         let rnull = self.reg();
         self.op(Op::Null, 0, t, 0);
-        let xnull = self.op(Op::IsNull, rx as i32, 0, 0);
+        // A NULL left side is NULL against a non-empty list; against a
+        // subquery it is NULL only if the subquery returns rows.
+        let xnull = if let InRhs::List(_) = rhs { Some(self.op(Op::IsNull, rx as i32, 0, 0)) } else { None };
         self.op(Op::Integer, 0, t, 0);
         self.op(Op::Integer, 0, rnull as i32, 0);
         let mut found = Vec::new();
@@ -543,8 +545,31 @@ impl Builder<'_> {
                 self.subselect(s, &mut d)?;
                 found.push(self.op(Op::If, t, 0, 0));
             }
-            InRhs::Table { name, .. } => {
-                return Err(Error::sql(format!("IN {} is not supported yet", name.name)));
+            InRhs::Table { name, args } => {
+                if !args.is_empty() {
+                    return Err(Error::sql(format!("no such table: {}", name.name)));
+                }
+                use ferrolite_parser::ast::{FromItem, ResultColumn, Select, SelectBody, SelectClause, SelectCore};
+                let sel = Select {
+                    with: None,
+                    body: SelectBody {
+                        first: SelectCore::Select(Box::new(SelectClause {
+                            distinct: false,
+                            columns: vec![ResultColumn::Star],
+                            from: Some(FromItem::Table { name: name.clone(), alias: None, indexed_by: None }),
+                            where_clause: None,
+                            group_by: Vec::new(),
+                            having: None,
+                            windows: Vec::new(),
+                        })),
+                        compounds: Vec::new(),
+                    },
+                    order_by: Vec::new(),
+                    limit: None,
+                };
+                let mut d = Dest::In { lhs: rx, lhs_expr: x.clone(), found: target, null_flag: rnull, exits: Vec::new() };
+                self.subselect(&sel, &mut d)?;
+                found.push(self.op(Op::If, t, 0, 0));
             }
         }
         let done = self.op(Op::Goto, 0, 0, 0);
@@ -557,7 +582,9 @@ impl Builder<'_> {
         self.op(Op::Null, 0, t, 0);
         self.patch(skip);
         self.patch(end);
-        self.patch(xnull);
+        if let Some(j) = xnull {
+            self.patch(j);
+        }
         Ok(())
     }
 }

@@ -39,6 +39,8 @@ pub struct Builder<'s> {
     pub columns: Vec<ColumnMeta>,
     pub readonly: bool,
     pub counts_changes: bool,
+    /// Common table expressions in scope (innermost last).
+    pub ctes: Vec<ferrolite_parser::ast::Cte>,
 }
 
 impl<'s> Builder<'s> {
@@ -55,6 +57,7 @@ impl<'s> Builder<'s> {
             columns: Vec::new(),
             readonly: true,
             counts_changes: false,
+            ctes: Vec::new(),
         }
     }
 
@@ -221,8 +224,21 @@ pub fn compile(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize) -> Resu
             b.op(Op::AutoCommit, 1, 1, 0);
         }
         Stmt::Pragma { schema: s, name, value } => pragma::compile_pragma(&mut b, s.as_deref(), name, value.as_ref())?,
-        Stmt::Analyze { .. } | Stmt::Reindex { .. } => {}
-        Stmt::CreateView(_) => return Err(Error::sql("CREATE VIEW is not supported yet")),
+        Stmt::Analyze { .. } => {}
+        Stmt::Reindex { target } => {
+            // Indexes are kept consistent on every write, so rebuilding is a
+            // no-op; the target must still name something.
+            if let Some(t) = target {
+                let n = &t.name;
+                let known = schema.table(n).is_some()
+                    || schema.index(n).is_some()
+                    || crate::schema::build::collation_by_name(n).is_ok();
+                if !known {
+                    return Err(Error::sql("unable to identify the object to be reindexed"));
+                }
+            }
+        }
+        Stmt::CreateView(v) => ddl::create_view(&mut b, v)?,
         Stmt::CreateTrigger(_) => return Err(Error::sql("CREATE TRIGGER is not supported yet")),
         Stmt::CreateVirtualTable(v) => return Err(Error::sql(format!("no such module: {}", v.module))),
         Stmt::AlterTable(_) => return Err(Error::sql("ALTER TABLE is not supported yet")),

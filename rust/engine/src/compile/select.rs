@@ -9,7 +9,7 @@ use super::resolve::{ColRef, Frame, Source};
 use super::Builder;
 use crate::error::{Error, Result};
 use crate::func::{self, FuncKind};
-use crate::schema::{Column, Table};
+use crate::schema::{Column, Schema, Table};
 use crate::storage::record::{Collation, KeyInfo};
 use crate::value::affinity::Affinity;
 use crate::vdbe::{ColumnMeta, Op, P4};
@@ -67,7 +67,7 @@ fn ordinal(n: usize) -> String {
     format!("{n}{suf}")
 }
 
-impl Builder<'_> {
+impl<'s> Builder<'s> {
     pub fn subselect(&mut self, s: &Select, d: &mut Dest) -> Result<()> {
         self.select(s, d)?;
         let exits = match d {
@@ -80,6 +80,23 @@ impl Builder<'_> {
 
     fn flatten_from(&mut self, item: &FromItem, frame: &mut Frame, joins: &mut Vec<JoinInfo>) -> Result<()> {
         match item {
+            FromItem::Table { name, alias, .. } if name.schema.is_none() && self.ctes.iter().any(|c| c.name.eq_ignore_ascii_case(&name.name)) => {
+                let pos = self.ctes.iter().rposition(|c| c.name.eq_ignore_ascii_case(&name.name)).unwrap_or(0);
+                let cte = self.ctes[pos].clone();
+                // A CTE sees only the CTEs defined before it.
+                let saved = self.ctes.split_off(pos);
+                let r = self.materialize(&cte.select, alias.clone().unwrap_or_else(|| name.name.clone()), &cte.columns, None);
+                self.ctes.extend(saved);
+                frame.sources.push(r?);
+                joins.push(JoinInfo::default());
+            }
+            FromItem::Table { name, alias, .. } if self.schema.table(&name.name).is_none() && self.schema.view(&name.name).is_some() => {
+                let schema: &Schema = self.schema;
+                let v = schema.view(&name.name).expect("view");
+                let src = self.materialize(&v.select, alias.clone().unwrap_or_else(|| v.name.clone()), &v.columns, Some(v.sql.as_str()))?;
+                frame.sources.push(src);
+                joins.push(JoinInfo::default());
+            }
             FromItem::Table { name, alias, .. } => {
                 if let Some(s) = &name.schema {
                     if !s.eq_ignore_ascii_case("main") {
@@ -99,38 +116,8 @@ impl Builder<'_> {
                 joins.push(JoinInfo::default());
             }
             FromItem::Subquery { select, alias } => {
-                // Materialize into a sorter cursor and scan it like a table.
-                let cursor = self.cursor();
-                self.op(Op::SorterOpen, cursor, 0, 0);
-                let saved = std::mem::take(&mut self.frames);
-                let metas = {
-                    let mut d = Dest::Sorter { cursor };
-                    let r = self.select(select, &mut d);
-                    self.frames = saved;
-                    r?
-                };
-                let cols = metas
-                    .iter()
-                    .map(|m| Column {
-                        name: m.name.clone(),
-                        decltype: m.decltype.clone(),
-                        affinity: Affinity::from_decltype(m.decltype.as_deref().unwrap_or("")),
-                        notnull: false,
-                        default: None,
-                        collation: Collation::Binary,
-                        pk: 0,
-                    })
-                    .collect();
-                let t = Table {
-                    name: alias.clone().unwrap_or_default(),
-                    root: 0,
-                    columns: cols,
-                    rowid_alias: None,
-                    sql: String::new(),
-                    without_rowid: true,
-                    indexes: Vec::new(),
-                };
-                frame.sources.push(Source { name: alias.clone().unwrap_or_default(), table: Rc::new(t), cursor, hidden: Vec::new() });
+                let src = self.materialize(select, alias.clone().unwrap_or_default(), &[], None)?;
+                frame.sources.push(src);
                 joins.push(JoinInfo::default());
             }
             FromItem::Parenthesized { inner, .. } => self.flatten_from(inner, frame, joins)?,
@@ -178,6 +165,42 @@ impl Builder<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Runs `select` into an in-memory cursor and describes it as a source
+    /// named `name` (FROM subqueries, views, CTEs). `sql` is the text the
+    /// select's spans refer to when it is not the statement's own.
+    fn materialize(&mut self, select: &Select, name: String, colnames: &[String], sql: Option<&'s str>) -> Result<Source> {
+        let cursor = self.cursor();
+        self.op(Op::SorterOpen, cursor, 0, 0);
+        let saved = std::mem::take(&mut self.frames);
+        let saved_sql = self.sql;
+        if let Some(s) = sql {
+            self.sql = s;
+        }
+        let mut d = Dest::Sorter { cursor };
+        let r = self.select(select, &mut d);
+        self.frames = saved;
+        self.sql = saved_sql;
+        let metas = r?;
+        if !colnames.is_empty() && colnames.len() != metas.len() {
+            return Err(Error::sql(format!("table {name} has {} values for {} columns", metas.len(), colnames.len())));
+        }
+        let cols = metas
+            .iter()
+            .enumerate()
+            .map(|(k, m)| Column {
+                name: colnames.get(k).cloned().unwrap_or_else(|| m.name.clone()),
+                decltype: m.decltype.clone(),
+                affinity: Affinity::from_decltype(m.decltype.as_deref().unwrap_or("")),
+                notnull: false,
+                default: None,
+                collation: Collation::Binary,
+                pk: 0,
+            })
+            .collect();
+        let t = Table { name: name.clone(), root: 0, columns: cols, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new() };
+        Ok(Source { name, table: Rc::new(t), cursor, hidden: Vec::new() })
     }
 
     fn expand_columns(&self, core: &SelectClause) -> Result<Vec<OutCol>> {
@@ -441,8 +464,16 @@ impl Builder<'_> {
 
     /// Compiles a SELECT to `dest`; returns its result column metadata.
     pub fn select(&mut self, s: &Select, dest: &mut Dest) -> Result<Vec<ColumnMeta>> {
-        if s.with.is_some() {
-            return Err(Error::sql("WITH clauses are not supported yet"));
+        if let Some(w) = &s.with {
+            if w.recursive {
+                return Err(Error::sql("WITH RECURSIVE is not supported yet"));
+            }
+            let n = self.ctes.len();
+            self.ctes.extend(w.ctes.iter().cloned());
+            let inner = Select { with: None, body: s.body.clone(), order_by: s.order_by.clone(), limit: s.limit.clone() };
+            let r = self.select(&inner, dest);
+            self.ctes.truncate(n);
+            return r;
         }
         if !s.body.compounds.is_empty() {
             return self.compound(s, dest);

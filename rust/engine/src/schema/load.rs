@@ -131,6 +131,14 @@ pub fn load(bt: &mut Btree) -> Result<Schema> {
         tables[ti].0.indexes.push(idx.clone());
         schema.indexes.insert(r.name.to_ascii_lowercase(), idx);
     }
+    for r in rows.iter().filter(|r| r.kind == "view") {
+        if let Some(sql) = &r.sql {
+            if let Ok(Some((Stmt::CreateView(cv), _))) = ferrolite_parser::parse_one(sql) {
+                let v = super::View { name: r.name.clone(), columns: cv.columns.clone(), select: (*cv.select).clone(), sql: sql.clone() };
+                schema.views.insert(r.name.to_ascii_lowercase(), Rc::new(v));
+            }
+        }
+    }
     for r in rows.iter().filter(|r| r.kind != "table" && r.kind != "index") {
         schema.others.insert(r.name.to_ascii_lowercase(), OtherObject { kind: r.kind.clone(), name: r.name.clone(), tbl_name: r.tbl_name.clone() });
     }

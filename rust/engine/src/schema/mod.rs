@@ -98,12 +98,23 @@ pub struct OtherObject {
     pub tbl_name: String,
 }
 
+/// A view: its stored text and the parsed SELECT (spans index `sql`).
+#[derive(Clone, Debug)]
+pub struct View {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub select: ferrolite_parser::ast::Select,
+    pub sql: String,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
     pub cookie: u32,
     pub tables: HashMap<String, Rc<Table>>,
     pub indexes: HashMap<String, Rc<Index>>,
+    /// Views, triggers and virtual tables by name (kind in `OtherObject`).
     pub others: HashMap<String, OtherObject>,
+    pub views: HashMap<String, Rc<View>>,
 }
 
 impl Schema {
@@ -113,6 +124,9 @@ impl Schema {
             return self.tables.get("sqlite_schema");
         }
         self.tables.get(&l)
+    }
+    pub fn view(&self, name: &str) -> Option<&Rc<View>> {
+        self.views.get(&name.to_ascii_lowercase())
     }
     pub fn index(&self, name: &str) -> Option<&Rc<Index>> {
         self.indexes.get(&name.to_ascii_lowercase())

@@ -192,7 +192,7 @@ func (c *Conn) checkWritable(s *ferrolite.Stmt) error {
 // consumed in order by the statements' parameters; named arguments bind
 // wherever their name occurs.
 func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	next := 0
+	offset, bound := 0, 0
 	first := true
 	for {
 		s, tail, cached, err := c.prepare(ctx, query)
@@ -202,7 +202,7 @@ func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		if s == nil {
 			break
 		}
-		vals, used, err := c.bindValues(s, args, next)
+		vals, b, high, err := c.bindValues(s, args, offset)
 		if err == nil {
 			err = c.checkWritable(s)
 		}
@@ -213,15 +213,16 @@ func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		if err != nil {
 			return nil, err
 		}
-		next += used
+		offset += high
+		bound += b
 		first = false
 		if isBlank(tail) {
 			break
 		}
 		query = tail
 	}
-	if next < countPositional(args) {
-		return nil, fmt.Errorf("ferrolite: %d arguments given, the SQL uses %d", countPositional(args), next)
+	if n := countPositional(args); bound < n {
+		return nil, fmt.Errorf("ferrolite: %d arguments given, the SQL uses %d", n, bound)
 	}
 	return result{lastID: c.raw.LastInsertRowID(), changes: c.raw.Changes()}, nil
 }

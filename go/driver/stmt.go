@@ -61,7 +61,7 @@ func (st *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driv
 		// The statement is iterating; run this on a fresh one.
 		return st.c.ExecContext(ctx, st.query, args)
 	}
-	vals, _, err := st.c.bindValues(st.s, args, 0)
+	vals, _, _, err := st.c.bindValues(st.s, args, 0)
 	if err == nil {
 		err = checkNamed(st.s, args)
 	}
@@ -96,12 +96,12 @@ func (st *stmt) run(ctx context.Context, args []driver.NamedValue) (driver.Rows,
 		}
 		return nil, err
 	}
-	vals, used, err := st.c.bindValues(st.s, args, 0)
+	vals, bound, _, err := st.c.bindValues(st.s, args, 0)
 	if err == nil {
 		err = checkNamed(st.s, args)
 	}
-	if err == nil && used < countPositional(args) {
-		err = fmt.Errorf("ferrolite: %d arguments given, the SQL uses %d", countPositional(args), used)
+	if err == nil && bound < countPositional(args) {
+		err = fmt.Errorf("ferrolite: %d arguments given, the SQL uses %d", countPositional(args), bound)
 	}
 	if err == nil {
 		err = st.c.checkWritable(st.s)
@@ -121,47 +121,49 @@ func (st *stmt) run(ctx context.Context, args []driver.NamedValue) (driver.Rows,
 }
 
 // bindValues maps arguments to the statement's parameters 1..n: a named
-// argument binds to ":name", "@name" or "$name"; positional arguments
-// bind by index, starting at args' positional number start. It returns
-// the engine values and how many positional arguments were used.
-func (c *Conn) bindValues(s *ferrolite.Stmt, args []driver.NamedValue, start int) ([]any, int, error) {
+// argument binds to ":name", "@name" or "$name"; a positional argument
+// binds by its ordinal (as SQLite numbers "?", "?NNN" and named
+// parameters), less offset, the ordinals earlier statements of a
+// multi-statement Exec used. It returns the engine values, how many
+// positional arguments were bound, and the highest index they bound.
+func (c *Conn) bindValues(s *ferrolite.Stmt, args []driver.NamedValue, offset int) (vals []any, bound, high int, err error) {
 	n := s.ParamCount()
 	if len(args) == 0 || n == 0 {
-		return nil, 0, nil
+		return nil, 0, 0, nil
 	}
-	vals := make([]any, n)
-	var pos []driver.NamedValue
-	named := 0
+	vals = make([]any, n)
+	taken := make([]bool, n)
 	for _, a := range args {
 		if a.Name == "" {
-			pos = append(pos, a)
-		} else {
-			named++
+			continue
 		}
-	}
-	used := 0
-	for i := 1; i <= n; i++ {
-		name := s.ParamName(i)
-		if name != "" && name[0] != '?' && named > 0 {
-			if a, ok := findNamed(args, name[1:]); ok {
+		for i := 1; i <= n; i++ {
+			if name := s.ParamName(i); len(name) > 1 && name[0] != '?' && name[1:] == a.Name {
 				v, err := c.toEngine(a.Value)
 				if err != nil {
-					return nil, 0, err
+					return nil, 0, 0, err
 				}
-				vals[i-1] = v
-				continue
+				vals[i-1], taken[i-1] = v, true
 			}
-		}
-		if k := start + i - 1; k < len(pos) {
-			v, err := c.toEngine(pos[k].Value)
-			if err != nil {
-				return nil, 0, err
-			}
-			vals[i-1] = v
-			used = i
 		}
 	}
-	return vals, used, nil
+	for _, a := range args {
+		if a.Name != "" {
+			continue
+		}
+		i := a.Ordinal - offset
+		if i < 1 || i > n || taken[i-1] {
+			continue
+		}
+		v, err := c.toEngine(a.Value)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		vals[i-1] = v
+		bound++
+		high = max(high, i)
+	}
+	return vals, bound, high, nil
 }
 
 // checkNamed fails if a named argument matches no parameter of s.
@@ -172,15 +174,6 @@ func checkNamed(s *ferrolite.Stmt, args []driver.NamedValue) error {
 		}
 	}
 	return nil
-}
-
-func findNamed(args []driver.NamedValue, name string) (driver.NamedValue, bool) {
-	for _, a := range args {
-		if a.Name == name {
-			return a, true
-		}
-	}
-	return driver.NamedValue{}, false
 }
 
 func countPositional(args []driver.NamedValue) int {

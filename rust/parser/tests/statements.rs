@@ -5,16 +5,25 @@ use common::*;
 use ferrolite_parser::*;
 
 fn qn(schema: Option<&str>, name: &str) -> QualifiedName {
-    QualifiedName { schema: schema.map(String::from), name: name.to_string() }
+    QualifiedName {
+        schema: schema.map(String::from),
+        name: name.to_string(),
+    }
 }
 
 fn table(name: &str) -> FromItem {
-    FromItem::Table { name: qn(None, name), alias: None, indexed_by: None }
+    FromItem::Table {
+        name: qn(None, name),
+        alias: None,
+        indexed_by: None,
+    }
 }
 
 #[test]
 fn select_core_clauses() {
-    let c = core("SELECT DISTINCT a, b AS x, t.*, * FROM t WHERE a > 1 GROUP BY a, b HAVING count(*) > 2");
+    let c = core(
+        "SELECT DISTINCT a, b AS x, t.*, * FROM t WHERE a > 1 GROUP BY a, b HAVING count(*) > 2",
+    );
     assert!(c.distinct);
     assert_eq!(c.columns.len(), 4);
     assert!(matches!(&c.columns[1], ResultColumn::Expr { alias: Some(a), .. } if a == "x"));
@@ -45,7 +54,9 @@ fn result_column_spans_are_sqlite_column_names() {
 
 #[test]
 fn order_by_and_limit() {
-    let s = select("SELECT a FROM t ORDER BY a DESC NULLS FIRST, b COLLATE nocase ASC, c LIMIT 10 OFFSET 5");
+    let s = select(
+        "SELECT a FROM t ORDER BY a DESC NULLS FIRST, b COLLATE nocase ASC, c LIMIT 10 OFFSET 5",
+    );
     assert_eq!(s.order_by.len(), 3);
     assert_eq!(s.order_by[0].order, Some(SortOrder::Desc));
     assert_eq!(s.order_by[0].nulls, Some(NullsOrder::First));
@@ -61,28 +72,49 @@ fn order_by_and_limit() {
 
 #[test]
 fn compound_selects_are_left_to_right() {
-    let s = select("SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 INTERSECT VALUES (4) EXCEPT SELECT 5 LIMIT 1");
+    let s = select(
+        "SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 INTERSECT VALUES (4) EXCEPT SELECT 5 LIMIT 1",
+    );
     let ops: Vec<CompoundOp> = s.body.compounds.iter().map(|(o, _)| *o).collect();
-    assert_eq!(ops, vec![CompoundOp::Union, CompoundOp::UnionAll, CompoundOp::Intersect, CompoundOp::Except]);
+    assert_eq!(
+        ops,
+        vec![
+            CompoundOp::Union,
+            CompoundOp::UnionAll,
+            CompoundOp::Intersect,
+            CompoundOp::Except
+        ]
+    );
     assert!(matches!(s.body.compounds[2].1, SelectCore::Values(_)));
     // A VALUES core takes no ORDER BY or LIMIT of its own (as in SQLite).
-    assert_eq!(err("SELECT 1 EXCEPT VALUES (5) LIMIT 1"), "near \"LIMIT\": syntax error");
+    assert_eq!(
+        err("SELECT 1 EXCEPT VALUES (5) LIMIT 1"),
+        "near \"LIMIT\": syntax error"
+    );
     assert!(s.limit.is_some());
     assert_eq!(
         err("SELECT 1 ORDER BY 1 UNION SELECT 2"),
         "ORDER BY clause should come after UNION not before"
     );
-    assert_eq!(err("SELECT 1 LIMIT 1 EXCEPT SELECT 2"), "LIMIT clause should come after EXCEPT not before");
+    assert_eq!(
+        err("SELECT 1 LIMIT 1 EXCEPT SELECT 2"),
+        "LIMIT clause should come after EXCEPT not before"
+    );
     assert_eq!(err("VALUES (1) ORDER BY 1"), "near \"ORDER\": syntax error");
 }
 
 #[test]
 fn values_rows() {
     match select("VALUES (1, 2), (3, 4)").body.first {
-        SelectCore::Values(rows) => assert_eq!(rows, vec![vec![int(1), int(2)], vec![int(3), int(4)]]),
+        SelectCore::Values(rows) => {
+            assert_eq!(rows, vec![vec![int(1), int(2)], vec![int(3), int(4)]])
+        }
         other => panic!("{other:?}"),
     }
-    assert_eq!(err("VALUES (1), (2, 3)"), "all VALUES must have the same number of terms");
+    assert_eq!(
+        err("VALUES (1), (2, 3)"),
+        "all VALUES must have the same number of terms"
+    );
 }
 
 #[test]
@@ -106,13 +138,29 @@ fn with_clause() {
 
 #[test]
 fn from_clause_join_tree() {
-    let c = core("SELECT * FROM a NATURAL JOIN b LEFT OUTER JOIN c ON a.x = c.x, d CROSS JOIN e USING (k)");
+    let c = core(
+        "SELECT * FROM a NATURAL JOIN b LEFT OUTER JOIN c ON a.x = c.x, d CROSS JOIN e USING (k)",
+    );
     // ((((a NATURAL JOIN b) LEFT JOIN c ON ..) , d) CROSS JOIN e USING (k))
     let from = c.from.unwrap();
-    assert_eq!(from.to_string(), "a NATURAL JOIN b LEFT JOIN c ON (a.x = c.x), d CROSS JOIN e USING (k)");
+    assert_eq!(
+        from.to_string(),
+        "a NATURAL JOIN b LEFT JOIN c ON (a.x = c.x), d CROSS JOIN e USING (k)"
+    );
     match from {
-        FromItem::Join { left, op, right, constraint } => {
-            assert_eq!(op, JoinOp { natural: false, kind: JoinKind::Cross });
+        FromItem::Join {
+            left,
+            op,
+            right,
+            constraint,
+        } => {
+            assert_eq!(
+                op,
+                JoinOp {
+                    natural: false,
+                    kind: JoinKind::Cross
+                }
+            );
             assert_eq!(*right, table("e"));
             assert_eq!(constraint, Some(JoinConstraint::Using(vec!["k".into()])));
             match *left {
@@ -129,14 +177,44 @@ fn from_clause_join_tree() {
     assert_eq!(kinds("SELECT * FROM a JOIN b").kind, JoinKind::Inner);
     assert_eq!(kinds("SELECT * FROM a INNER JOIN b").kind, JoinKind::Inner);
     assert_eq!(kinds("SELECT * FROM a RIGHT JOIN b").kind, JoinKind::Right);
-    assert_eq!(kinds("SELECT * FROM a FULL OUTER JOIN b").kind, JoinKind::Full);
-    assert_eq!(kinds("SELECT * FROM a NATURAL LEFT JOIN b"), JoinOp { natural: true, kind: JoinKind::Left });
-    assert_eq!(kinds("SELECT * FROM a NATURAL CROSS JOIN b"), JoinOp { natural: true, kind: JoinKind::Cross });
-    assert_eq!(err("SELECT * FROM a LEFT INNER JOIN b"), "unknown join type: LEFT INNER");
-    assert_eq!(err("SELECT * FROM a OUTER JOIN b"), "unknown join type: OUTER");
-    assert_eq!(err("SELECT * FROM a LEFT x JOIN b"), "unknown join type: LEFT x");
-    assert_eq!(err("SELECT * FROM a ON 1"), "a JOIN clause is required before ON");
-    assert_eq!(err("SELECT * FROM a USING (x)"), "a JOIN clause is required before USING");
+    assert_eq!(
+        kinds("SELECT * FROM a FULL OUTER JOIN b").kind,
+        JoinKind::Full
+    );
+    assert_eq!(
+        kinds("SELECT * FROM a NATURAL LEFT JOIN b"),
+        JoinOp {
+            natural: true,
+            kind: JoinKind::Left
+        }
+    );
+    assert_eq!(
+        kinds("SELECT * FROM a NATURAL CROSS JOIN b"),
+        JoinOp {
+            natural: true,
+            kind: JoinKind::Cross
+        }
+    );
+    assert_eq!(
+        err("SELECT * FROM a LEFT INNER JOIN b"),
+        "unknown join type: LEFT INNER"
+    );
+    assert_eq!(
+        err("SELECT * FROM a OUTER JOIN b"),
+        "unknown join type: OUTER"
+    );
+    assert_eq!(
+        err("SELECT * FROM a LEFT x JOIN b"),
+        "unknown join type: LEFT x"
+    );
+    assert_eq!(
+        err("SELECT * FROM a ON 1"),
+        "a JOIN clause is required before ON"
+    );
+    assert_eq!(
+        err("SELECT * FROM a USING (x)"),
+        "a JOIN clause is required before USING"
+    );
 }
 
 #[test]
@@ -160,7 +238,14 @@ fn from_items() {
             indexed_by: Some(IndexedBy::Index("i".into()))
         }
     );
-    assert_eq!(items[1], FromItem::Table { name: qn(None, "u"), alias: None, indexed_by: Some(IndexedBy::NotIndexed) });
+    assert_eq!(
+        items[1],
+        FromItem::Table {
+            name: qn(None, "u"),
+            alias: None,
+            indexed_by: Some(IndexedBy::NotIndexed)
+        }
+    );
     assert!(
         matches!(&items[2], FromItem::TableFunction { name, args, alias: Some(a) } if name.name == "json_each" && args.len() == 1 && a == "j")
     );
@@ -198,9 +283,15 @@ fn insert_forms() {
     assert_eq!(i.table, qn(Some("main"), "t"));
     assert_eq!(i.alias.as_deref(), Some("z"));
     assert_eq!(i.columns, vec!["a", "b"]);
-    assert_eq!(i.source, InsertSource::Values(vec![vec![int(1), int(2)], vec![int(3), int(4)]]));
+    assert_eq!(
+        i.source,
+        InsertSource::Values(vec![vec![int(1), int(2)], vec![int(3), int(4)]])
+    );
     assert_eq!(i.or_conflict, None);
-    assert_eq!(ins("REPLACE INTO t VALUES (1)").or_conflict, Some(ConflictResolution::Replace));
+    assert_eq!(
+        ins("REPLACE INTO t VALUES (1)").or_conflict,
+        Some(ConflictResolution::Replace)
+    );
     for (kw, r) in [
         ("ROLLBACK", ConflictResolution::Rollback),
         ("ABORT", ConflictResolution::Abort),
@@ -208,12 +299,27 @@ fn insert_forms() {
         ("IGNORE", ConflictResolution::Ignore),
         ("REPLACE", ConflictResolution::Replace),
     ] {
-        assert_eq!(ins(&format!("INSERT OR {kw} INTO t VALUES (1)")).or_conflict, Some(r));
+        assert_eq!(
+            ins(&format!("INSERT OR {kw} INTO t VALUES (1)")).or_conflict,
+            Some(r)
+        );
     }
-    assert_eq!(ins("INSERT INTO t DEFAULT VALUES").source, InsertSource::DefaultValues);
-    assert!(matches!(ins("INSERT INTO t SELECT * FROM u").source, InsertSource::Select(_)));
-    assert!(matches!(ins("INSERT INTO t VALUES (1) UNION SELECT 2").source, InsertSource::Select(_)));
-    assert!(matches!(ins("WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c").with, Some(_)));
+    assert_eq!(
+        ins("INSERT INTO t DEFAULT VALUES").source,
+        InsertSource::DefaultValues
+    );
+    assert!(matches!(
+        ins("INSERT INTO t SELECT * FROM u").source,
+        InsertSource::Select(_)
+    ));
+    assert!(matches!(
+        ins("INSERT INTO t VALUES (1) UNION SELECT 2").source,
+        InsertSource::Select(_)
+    ));
+    assert!(matches!(
+        ins("WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c").with,
+        Some(_)
+    ));
     let i = ins("INSERT INTO t VALUES (1) ON CONFLICT (a, b COLLATE nocase) WHERE a > 0 DO UPDATE SET b = excluded.b, (c, d) = (1, 2) WHERE b < 3 ON CONFLICT DO NOTHING RETURNING a, *");
     assert_eq!(i.upsert.len(), 2);
     let t = i.upsert[0].target.as_ref().unwrap();
@@ -227,7 +333,13 @@ fn insert_forms() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(i.upsert[1], Upsert { target: None, action: UpsertAction::Nothing });
+    assert_eq!(
+        i.upsert[1],
+        Upsert {
+            target: None,
+            action: UpsertAction::Nothing
+        }
+    );
     assert_eq!(i.returning.len(), 2);
     // A target-less ON CONFLICT must be the last one.
     assert_eq!(
@@ -251,8 +363,14 @@ fn update_and_delete() {
     assert_eq!(u.returning.len(), 1);
     assert_eq!(u.order_by.len(), 1);
     assert!(u.limit.is_some());
-    assert_eq!(err("UPDATE t SET (a, b) = (1, 2, 3)"), "2 columns assigned 3 values");
-    assert_eq!(err("UPDATE t SET (a, b) = 1"), "2 columns assigned 1 values");
+    assert_eq!(
+        err("UPDATE t SET (a, b) = (1, 2, 3)"),
+        "2 columns assigned 3 values"
+    );
+    assert_eq!(
+        err("UPDATE t SET (a, b) = 1"),
+        "2 columns assigned 1 values"
+    );
     let d = match stmt("DELETE FROM s.t WHERE a = 1 RETURNING *") {
         Stmt::Delete(d) => *d,
         other => panic!("{other:?}"),
@@ -280,10 +398,20 @@ fn create_table_columns_and_constraints() {
     assert_eq!(ct.name, qn(Some("s"), "t"));
     assert_eq!(&sql[ct.name_start..ct.name_start + 2], "t ");
     let (columns, constraints, options) = match ct.body {
-        CreateTableBody::Columns { columns, constraints, options } => (columns, constraints, options),
+        CreateTableBody::Columns {
+            columns,
+            constraints,
+            options,
+        } => (columns, constraints, options),
         other => panic!("{other:?}"),
     };
-    assert_eq!(options, TableOptions { without_rowid: true, strict: true });
+    assert_eq!(
+        options,
+        TableOptions {
+            without_rowid: true,
+            strict: true
+        }
+    );
     assert_eq!(columns.len(), 7);
     let id = &columns[0];
     assert_eq!(id.type_name.as_ref().unwrap().name, "INTEGER");
@@ -298,9 +426,20 @@ fn create_table_columns_and_constraints() {
     let name = &columns[1];
     assert_eq!(name.type_name.as_ref().unwrap().name, "VARCHAR ( 10 )");
     assert_eq!(name.constraints[0].name.as_deref(), Some("nn"));
-    assert_eq!(name.constraints[0].kind, ColumnConstraintKind::NotNull { conflict: Some(ConflictResolution::Fail) });
-    assert_eq!(name.constraints[1].kind, ColumnConstraintKind::Unique { conflict: None });
-    assert_eq!(name.constraints[2].kind, ColumnConstraintKind::Collate("nocase".into()));
+    assert_eq!(
+        name.constraints[0].kind,
+        ColumnConstraintKind::NotNull {
+            conflict: Some(ConflictResolution::Fail)
+        }
+    );
+    assert_eq!(
+        name.constraints[1].kind,
+        ColumnConstraintKind::Unique { conflict: None }
+    );
+    assert_eq!(
+        name.constraints[2].kind,
+        ColumnConstraintKind::Collate("nocase".into())
+    );
     let n = &columns[2];
     assert_eq!(n.type_name.as_ref().unwrap().name, "NUMERIC(10, -2)");
     match &n.constraints[0].kind {
@@ -310,7 +449,10 @@ fn create_table_columns_and_constraints() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(n.constraints[1].kind, ColumnConstraintKind::Check(_)));
+    assert!(matches!(
+        n.constraints[1].kind,
+        ColumnConstraintKind::Check(_)
+    ));
     match &columns[3].constraints[0].kind {
         ColumnConstraintKind::References(fk) => {
             assert_eq!(fk.table, "p");
@@ -318,20 +460,39 @@ fn create_table_columns_and_constraints() {
             assert_eq!(fk.on_delete, Some(FkAction::SetNull));
             assert_eq!(fk.on_update, Some(FkAction::Cascade));
             assert_eq!(fk.match_name.as_deref(), Some("full"));
-            assert_eq!(fk.deferrable, Some(Deferrable { not: true, initially_deferred: Some(false) }));
+            assert_eq!(
+                fk.deferrable,
+                Some(Deferrable {
+                    not: true,
+                    initially_deferred: Some(false)
+                })
+            );
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(columns[3].constraints.len(), 1);
     assert_eq!(columns[3].span.text(sql), "r REFERENCES p (x) ON DELETE SET NULL ON UPDATE CASCADE MATCH full NOT DEFERRABLE INITIALLY IMMEDIATE");
-    assert!(matches!(&columns[4].constraints[0].kind, ColumnConstraintKind::Generated { stored: true, .. }));
+    assert!(matches!(
+        &columns[4].constraints[0].kind,
+        ColumnConstraintKind::Generated { stored: true, .. }
+    ));
     assert_eq!(columns[5].type_name.as_ref().unwrap().name, "INT");
-    assert!(matches!(&columns[5].constraints[0].kind, ColumnConstraintKind::Generated { stored: false, .. }));
-    assert_eq!(columns[6].constraints[0].kind, ColumnConstraintKind::Null { conflict: None });
+    assert!(matches!(
+        &columns[5].constraints[0].kind,
+        ColumnConstraintKind::Generated { stored: false, .. }
+    ));
+    assert_eq!(
+        columns[6].constraints[0].kind,
+        ColumnConstraintKind::Null { conflict: None }
+    );
     assert_eq!(constraints.len(), 4);
     assert_eq!(constraints[0].name.as_deref(), Some("pk"));
     match &constraints[0].kind {
-        TableConstraintKind::PrimaryKey { columns, autoincrement, conflict } => {
+        TableConstraintKind::PrimaryKey {
+            columns,
+            autoincrement,
+            conflict,
+        } => {
             assert_eq!(columns.len(), 2);
             assert_eq!(columns[1].order, Some(SortOrder::Desc));
             assert!(!autoincrement);
@@ -339,12 +500,21 @@ fn create_table_columns_and_constraints() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(constraints[1].kind, TableConstraintKind::Unique { .. }));
+    assert!(matches!(
+        constraints[1].kind,
+        TableConstraintKind::Unique { .. }
+    ));
     assert!(matches!(constraints[2].kind, TableConstraintKind::Check(_)));
     match &constraints[3].kind {
         TableConstraintKind::ForeignKey { columns, clause } => {
             assert_eq!(columns, &vec!["r".to_string(), "n".to_string()]);
-            assert_eq!(clause.deferrable, Some(Deferrable { not: false, initially_deferred: Some(true) }));
+            assert_eq!(
+                clause.deferrable,
+                Some(Deferrable {
+                    not: false,
+                    initially_deferred: Some(true)
+                })
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -359,7 +529,9 @@ fn create_table_defaults_and_types() {
                     .into_iter()
                     .flat_map(|c| c.constraints)
                     .filter_map(|c| match c.kind {
-                        ColumnConstraintKind::Default { expr, span } => Some((expr, span.text(sql).to_string())),
+                        ColumnConstraintKind::Default { expr, span } => {
+                            Some((expr, span.text(sql).to_string()))
+                        }
                         _ => None,
                     })
                     .collect(),
@@ -371,10 +543,22 @@ fn create_table_defaults_and_types() {
     let d = defaults("CREATE TABLE t (a DEFAULT ( 1 + 2 ), b DEFAULT 'x', c DEFAULT true, d DEFAULT \"true\", e DEFAULT abc, f DEFAULT +5, g DEFAULT CURRENT_TIME, h DEFAULT -9223372036854775808, i DEFAULT x'01', j DEFAULT NULL, k DEFAULT 1.5)");
     assert_eq!(d[0].0.to_string(), "(1 + 2)");
     assert_eq!(d[0].1, "1 + 2");
-    assert_eq!(d[1], (Expr::Literal(Literal::String("x".into())), "'x'".into()));
+    assert_eq!(
+        d[1],
+        (Expr::Literal(Literal::String("x".into())), "'x'".into())
+    );
     assert_eq!(d[2], (int(1), "true".into()));
-    assert_eq!(d[3], (Expr::Literal(Literal::String("true".into())), "\"true\"".into()));
-    assert_eq!(d[4], (Expr::Literal(Literal::String("abc".into())), "abc".into()));
+    assert_eq!(
+        d[3],
+        (
+            Expr::Literal(Literal::String("true".into())),
+            "\"true\"".into()
+        )
+    );
+    assert_eq!(
+        d[4],
+        (Expr::Literal(Literal::String("abc".into())), "abc".into())
+    );
     assert_eq!(d[5].0.to_string(), "(+ 5)");
     assert_eq!(d[5].1, "+5");
     assert_eq!(d[6].0, Expr::Literal(Literal::CurrentTime));
@@ -382,15 +566,22 @@ fn create_table_defaults_and_types() {
     assert_eq!(d[8].0, Expr::Literal(Literal::Blob(vec![1])));
     assert_eq!(d[9].0, Expr::Literal(Literal::Null));
     assert_eq!(d[10].0, Expr::Literal(Literal::Real(1.5)));
-    assert_eq!(err("CREATE TABLE t (a DEFAULT -x)"), "near \"x\": syntax error");
-    assert_eq!(err("CREATE TABLE t (a DEFAULT 1 + 2)"), "near \"+\": syntax error");
+    assert_eq!(
+        err("CREATE TABLE t (a DEFAULT -x)"),
+        "near \"x\": syntax error"
+    );
+    assert_eq!(
+        err("CREATE TABLE t (a DEFAULT 1 + 2)"),
+        "near \"+\": syntax error"
+    );
 
     let types = |sql: &str| -> Vec<Option<String>> {
         match stmt(sql) {
             Stmt::CreateTable(ct) => match ct.body {
-                CreateTableBody::Columns { columns, .. } => {
-                    columns.into_iter().map(|c| c.type_name.map(|t| t.name)).collect()
-                }
+                CreateTableBody::Columns { columns, .. } => columns
+                    .into_iter()
+                    .map(|c| c.type_name.map(|t| t.name))
+                    .collect(),
                 other => panic!("{other:?}"),
             },
             other => panic!("{other:?}"),
@@ -409,9 +600,18 @@ fn create_table_defaults_and_types() {
             Some("DOUBLE PRECISION".into()),
         ]
     );
-    assert_eq!(err("CREATE TABLE t (a) WITHOUT rowidx"), "unknown table option: rowidx");
-    assert_eq!(err("CREATE TABLE t (a) \"strict\""), "unknown table option: \"strict\"");
-    assert_eq!(err("CREATE TABLE t (a AS (1) bogus)"), "error in generated column");
+    assert_eq!(
+        err("CREATE TABLE t (a) WITHOUT rowidx"),
+        "unknown table option: rowidx"
+    );
+    assert_eq!(
+        err("CREATE TABLE t (a) \"strict\""),
+        "unknown table option: \"strict\""
+    );
+    assert_eq!(
+        err("CREATE TABLE t (a AS (1) bogus)"),
+        "error in generated column"
+    );
     match stmt("CREATE TABLE t AS SELECT 1 AS x") {
         Stmt::CreateTable(ct) => assert!(matches!(ct.body, CreateTableBody::AsSelect(_))),
         other => panic!("{other:?}"),
@@ -420,7 +620,9 @@ fn create_table_defaults_and_types() {
 
 #[test]
 fn create_index_view_trigger_vtab() {
-    match stmt("CREATE UNIQUE INDEX IF NOT EXISTS s.i ON t (a COLLATE nocase DESC, b + 1) WHERE a > 0") {
+    match stmt(
+        "CREATE UNIQUE INDEX IF NOT EXISTS s.i ON t (a COLLATE nocase DESC, b + 1) WHERE a > 0",
+    ) {
         Stmt::CreateIndex(ci) => {
             assert!(ci.unique && ci.if_not_exists);
             assert_eq!(ci.name, qn(Some("s"), "i"));
@@ -470,7 +672,10 @@ fn create_index_view_trigger_vtab() {
         err("CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE x NOT INDEXED SET a = 1; END"),
         "the NOT INDEXED clause is not allowed on UPDATE or DELETE statements within triggers"
     );
-    assert_eq!(err("CREATE TRIGGER tr AFTER INSERT ON t BEGIN END"), "near \"END\": syntax error");
+    assert_eq!(
+        err("CREATE TRIGGER tr AFTER INSERT ON t BEGIN END"),
+        "near \"END\": syntax error"
+    );
     match stmt("CREATE VIRTUAL TABLE IF NOT EXISTS f USING fts5(a, b UNINDEXED, tokenize = 'porter (x, y)', )") {
         Stmt::CreateVirtualTable(vt) => {
             assert!(vt.if_not_exists);
@@ -487,27 +692,64 @@ fn create_index_view_trigger_vtab() {
 
 #[test]
 fn drop_and_alter() {
-    for (kw, kind) in [("TABLE", DropKind::Table), ("INDEX", DropKind::Index), ("VIEW", DropKind::View), ("TRIGGER", DropKind::Trigger)] {
+    for (kw, kind) in [
+        ("TABLE", DropKind::Table),
+        ("INDEX", DropKind::Index),
+        ("VIEW", DropKind::View),
+        ("TRIGGER", DropKind::Trigger),
+    ] {
         assert_eq!(
             stmt(&format!("DROP {kw} IF EXISTS s.x")),
-            Stmt::Drop { kind, if_exists: true, name: qn(Some("s"), "x") }
+            Stmt::Drop {
+                kind,
+                if_exists: true,
+                name: qn(Some("s"), "x")
+            }
         );
     }
-    assert_eq!(stmt("DROP TABLE x"), Stmt::Drop { kind: DropKind::Table, if_exists: false, name: qn(None, "x") });
+    assert_eq!(
+        stmt("DROP TABLE x"),
+        Stmt::Drop {
+            kind: DropKind::Table,
+            if_exists: false,
+            name: qn(None, "x")
+        }
+    );
     assert_eq!(err("DROP TABLE IF"), "incomplete input");
     let alter = |sql: &str| match stmt(sql) {
         Stmt::AlterTable(a) => *a,
         other => panic!("{other:?}"),
     };
-    assert_eq!(alter("ALTER TABLE s.t RENAME TO u").action, AlterAction::RenameTo("u".into()));
-    assert_eq!(alter("ALTER TABLE s.t RENAME TO u").name, qn(Some("s"), "t"));
+    assert_eq!(
+        alter("ALTER TABLE s.t RENAME TO u").action,
+        AlterAction::RenameTo("u".into())
+    );
+    assert_eq!(
+        alter("ALTER TABLE s.t RENAME TO u").name,
+        qn(Some("s"), "t")
+    );
     assert_eq!(
         alter("ALTER TABLE t RENAME COLUMN a TO b").action,
-        AlterAction::RenameColumn { old: "a".into(), new: "b".into() }
+        AlterAction::RenameColumn {
+            old: "a".into(),
+            new: "b".into()
+        }
     );
-    assert_eq!(alter("ALTER TABLE t RENAME a TO b").action, AlterAction::RenameColumn { old: "a".into(), new: "b".into() });
-    assert_eq!(alter("ALTER TABLE t DROP COLUMN a").action, AlterAction::DropColumn("a".into()));
-    assert_eq!(alter("ALTER TABLE t DROP a").action, AlterAction::DropColumn("a".into()));
+    assert_eq!(
+        alter("ALTER TABLE t RENAME a TO b").action,
+        AlterAction::RenameColumn {
+            old: "a".into(),
+            new: "b".into()
+        }
+    );
+    assert_eq!(
+        alter("ALTER TABLE t DROP COLUMN a").action,
+        AlterAction::DropColumn("a".into())
+    );
+    assert_eq!(
+        alter("ALTER TABLE t DROP a").action,
+        AlterAction::DropColumn("a".into())
+    );
     match alter("ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT ''").action {
         AlterAction::AddColumn(c) => {
             assert_eq!(c.name, "c");
@@ -515,44 +757,130 @@ fn drop_and_alter() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(alter("ALTER TABLE t ADD c").action, AlterAction::AddColumn(_)));
+    assert!(matches!(
+        alter("ALTER TABLE t ADD c").action,
+        AlterAction::AddColumn(_)
+    ));
 }
 
 #[test]
 fn transactions_savepoints() {
-    assert_eq!(stmt("BEGIN"), Stmt::Begin { kind: TransactionKind::Deferred });
-    assert_eq!(stmt("BEGIN DEFERRED TRANSACTION"), Stmt::Begin { kind: TransactionKind::Deferred });
-    assert_eq!(stmt("begin immediate"), Stmt::Begin { kind: TransactionKind::Immediate });
-    assert_eq!(stmt("BEGIN EXCLUSIVE TRANSACTION t1"), Stmt::Begin { kind: TransactionKind::Exclusive });
+    assert_eq!(
+        stmt("BEGIN"),
+        Stmt::Begin {
+            kind: TransactionKind::Deferred
+        }
+    );
+    assert_eq!(
+        stmt("BEGIN DEFERRED TRANSACTION"),
+        Stmt::Begin {
+            kind: TransactionKind::Deferred
+        }
+    );
+    assert_eq!(
+        stmt("begin immediate"),
+        Stmt::Begin {
+            kind: TransactionKind::Immediate
+        }
+    );
+    assert_eq!(
+        stmt("BEGIN EXCLUSIVE TRANSACTION t1"),
+        Stmt::Begin {
+            kind: TransactionKind::Exclusive
+        }
+    );
     assert_eq!(stmt("COMMIT"), Stmt::Commit);
     assert_eq!(stmt("END TRANSACTION"), Stmt::Commit);
     assert_eq!(stmt("ROLLBACK"), Stmt::Rollback { savepoint: None });
-    assert_eq!(stmt("ROLLBACK TRANSACTION TO SAVEPOINT s"), Stmt::Rollback { savepoint: Some("s".into()) });
-    assert_eq!(stmt("ROLLBACK TO s"), Stmt::Rollback { savepoint: Some("s".into()) });
-    assert_eq!(stmt("SAVEPOINT \"a b\""), Stmt::Savepoint { name: "a b".into() });
+    assert_eq!(
+        stmt("ROLLBACK TRANSACTION TO SAVEPOINT s"),
+        Stmt::Rollback {
+            savepoint: Some("s".into())
+        }
+    );
+    assert_eq!(
+        stmt("ROLLBACK TO s"),
+        Stmt::Rollback {
+            savepoint: Some("s".into())
+        }
+    );
+    assert_eq!(
+        stmt("SAVEPOINT \"a b\""),
+        Stmt::Savepoint { name: "a b".into() }
+    );
     assert_eq!(stmt("RELEASE s"), Stmt::Release { name: "s".into() });
-    assert_eq!(stmt("RELEASE SAVEPOINT s"), Stmt::Release { name: "s".into() });
+    assert_eq!(
+        stmt("RELEASE SAVEPOINT s"),
+        Stmt::Release { name: "s".into() }
+    );
     assert_eq!(err("BEGIN CONCURRENT"), "near \"CONCURRENT\": syntax error");
 }
 
 #[test]
 fn pragma_forms() {
     let p = |sql: &str| match stmt(sql) {
-        Stmt::Pragma { schema, name, value } => (schema, name, value),
+        Stmt::Pragma {
+            schema,
+            name,
+            value,
+        } => (schema, name, value),
         other => panic!("{other:?}"),
     };
-    assert_eq!(p("PRAGMA user_version"), (None, "user_version".into(), None));
+    assert_eq!(
+        p("PRAGMA user_version"),
+        (None, "user_version".into(), None)
+    );
     assert_eq!(
         p("PRAGMA main.journal_mode = WAL"),
-        (Some("main".into()), "journal_mode".into(), Some(PragmaValue { call_form: false, value: "WAL".into() }))
+        (
+            Some("main".into()),
+            "journal_mode".into(),
+            Some(PragmaValue {
+                call_form: false,
+                value: "WAL".into()
+            })
+        )
     );
-    assert_eq!(p("PRAGMA cache_size = -2000").2, Some(PragmaValue { call_form: false, value: "-2000".into() }));
-    assert_eq!(p("PRAGMA cache_size = +5").2, Some(PragmaValue { call_form: false, value: "5".into() }));
-    assert_eq!(p("PRAGMA table_info('t')").2, Some(PragmaValue { call_form: true, value: "t".into() }));
-    assert_eq!(p("PRAGMA foreign_keys = on").2, Some(PragmaValue { call_form: false, value: "on".into() }));
-    assert_eq!(p("PRAGMA secure_delete = DEFAULT").2.unwrap().value, "DEFAULT");
+    assert_eq!(
+        p("PRAGMA cache_size = -2000").2,
+        Some(PragmaValue {
+            call_form: false,
+            value: "-2000".into()
+        })
+    );
+    assert_eq!(
+        p("PRAGMA cache_size = +5").2,
+        Some(PragmaValue {
+            call_form: false,
+            value: "5".into()
+        })
+    );
+    assert_eq!(
+        p("PRAGMA table_info('t')").2,
+        Some(PragmaValue {
+            call_form: true,
+            value: "t".into()
+        })
+    );
+    assert_eq!(
+        p("PRAGMA foreign_keys = on").2,
+        Some(PragmaValue {
+            call_form: false,
+            value: "on".into()
+        })
+    );
+    assert_eq!(
+        p("PRAGMA secure_delete = DEFAULT").2.unwrap().value,
+        "DEFAULT"
+    );
     assert_eq!(p("PRAGMA journal_mode = delete").2.unwrap().value, "delete");
-    assert_eq!(p("PRAGMA x(-1.5)").2, Some(PragmaValue { call_form: true, value: "-1.5".into() }));
+    assert_eq!(
+        p("PRAGMA x(-1.5)").2,
+        Some(PragmaValue {
+            call_form: true,
+            value: "-1.5".into()
+        })
+    );
     assert_eq!(err("PRAGMA x = 1 + 2"), "near \"+\": syntax error");
     assert_eq!(err("PRAGMA x = -y"), "near \"y\": syntax error");
 }
@@ -573,15 +901,37 @@ fn explain_and_misc() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(err("EXPLAIN EXPLAIN SELECT 1"), "near \"EXPLAIN\": syntax error");
-    assert_eq!(stmt("VACUUM"), Stmt::Vacuum { schema: None, into: None });
+    assert_eq!(
+        err("EXPLAIN EXPLAIN SELECT 1"),
+        "near \"EXPLAIN\": syntax error"
+    );
+    assert_eq!(
+        stmt("VACUUM"),
+        Stmt::Vacuum {
+            schema: None,
+            into: None
+        }
+    );
     assert_eq!(
         stmt("VACUUM aux INTO 'f.db'"),
-        Stmt::Vacuum { schema: Some("aux".into()), into: Some(Expr::Literal(Literal::String("f.db".into()))) }
+        Stmt::Vacuum {
+            schema: Some("aux".into()),
+            into: Some(Expr::Literal(Literal::String("f.db".into())))
+        }
     );
     assert_eq!(stmt("ANALYZE"), Stmt::Analyze { target: None });
-    assert_eq!(stmt("ANALYZE s.t"), Stmt::Analyze { target: Some(qn(Some("s"), "t")) });
-    assert_eq!(stmt("REINDEX nocase"), Stmt::Reindex { target: Some(qn(None, "nocase")) });
+    assert_eq!(
+        stmt("ANALYZE s.t"),
+        Stmt::Analyze {
+            target: Some(qn(Some("s"), "t"))
+        }
+    );
+    assert_eq!(
+        stmt("REINDEX nocase"),
+        Stmt::Reindex {
+            target: Some(qn(None, "nocase"))
+        }
+    );
     match stmt("ATTACH DATABASE 'x.db' AS aux KEY 'k'") {
         Stmt::Attach { expr, schema, key } => {
             assert_eq!(expr, Expr::Literal(Literal::String("x.db".into())));
@@ -608,9 +958,17 @@ fn statement_boundaries_and_tails() {
     assert_eq!(parse_one("/* open comment").unwrap(), None);
     let (_, end) = parse_one("SELECT 1").unwrap().unwrap();
     assert_eq!(end, 8);
-    assert_eq!(parse_all("SELECT 1; SELECT 2;; CREATE TABLE t(a)").unwrap().len(), 3);
+    assert_eq!(
+        parse_all("SELECT 1; SELECT 2;; CREATE TABLE t(a)")
+            .unwrap()
+            .len(),
+        3
+    );
     let e = parse_all("SELECT 1; SELECT FROM").unwrap_err();
-    assert_eq!((e.message.as_str(), e.offset), ("near \"FROM\": syntax error", 17));
+    assert_eq!(
+        (e.message.as_str(), e.offset),
+        ("near \"FROM\": syntax error", 17)
+    );
     // A NUL ends the text as it does for SQLite's C strings.
     let (_, end) = parse_one("SELECT 1\0garbage").unwrap().unwrap();
     assert_eq!(end, 8);

@@ -193,3 +193,24 @@ fn views_ctes_and_subqueries_match_sqlite() {
         "SELECT 1 IN v",
     ]);
 }
+
+#[test]
+fn returning_and_upsert_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "CREATE TABLE kv(id INTEGER PRIMARY KEY, k TEXT UNIQUE, v INT DEFAULT 0, n INT)");
+    check_all(&mut f, &l, &[
+        "INSERT INTO kv(k, v) VALUES ('a', 1), ('b', 2) RETURNING id, k, v * 10 AS v10",
+        "INSERT INTO kv(k) VALUES ('c') RETURNING *",
+        "UPDATE kv SET v = v + 1 WHERE k <> 'b' RETURNING k, v",
+        "DELETE FROM kv WHERE k = 'c' RETURNING id, k",
+        "INSERT INTO kv(k, v) VALUES ('a', 100) ON CONFLICT(k) DO UPDATE SET v = v + excluded.v RETURNING id, k, v",
+        "INSERT INTO kv(k, v) VALUES ('a', 5) ON CONFLICT(k) DO UPDATE SET v = excluded.v WHERE excluded.v > 1000",
+        "INSERT INTO kv(id, k, v) VALUES (2, 'zz', 7) ON CONFLICT(id) DO UPDATE SET n = excluded.v",
+        "INSERT INTO kv(id, k, v) VALUES (2, 'zz', 7) ON CONFLICT(v) DO NOTHING",
+        "INSERT INTO kv(k, v) VALUES ('b', 9) ON CONFLICT DO NOTHING",
+        "INSERT INTO kv(k, v) VALUES ('b', 9) ON CONFLICT(k) DO UPDATE SET k = 'a'",
+        "SELECT * FROM kv ORDER BY id",
+        "SELECT changes(), last_insert_rowid()",
+    ]);
+}

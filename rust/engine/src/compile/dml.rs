@@ -15,8 +15,16 @@ use super::Builder;
 use crate::error::{codes, Error, Result};
 use crate::schema::{Index, IndexOrigin, Table};
 use crate::vdbe::{Op, P4};
-use ferrolite_parser::ast::{ConflictResolution, Delete, Expr, Insert, InsertSource, QualifiedName, Update, UpsertAction};
+use ferrolite_parser::ast::{ConflictResolution, Delete, Expr, Insert, InsertSource, QualifiedName, ResultColumn, Update, Upsert, UpsertAction};
 use std::rc::Rc;
+
+/// RETURNING: expressions evaluated on each written row (cursor positioned
+/// on it) into a sorter that is returned after all writes, as SQLite does.
+pub struct Returning {
+    exprs: Vec<Expr>,
+    sorter: i32,
+    source: Source,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum OnConflict {
@@ -61,6 +69,147 @@ fn unique_message(t: &Table, idx: &Index) -> String {
 }
 
 impl Builder<'_> {
+    /// Sets up RETURNING for a write through `cursor` on `t`.
+    fn setup_returning(&mut self, list: &[ResultColumn], t: &Rc<Table>, alias: &Option<String>, cursor: i32) -> Result<()> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let source = Source { table: t.clone(), name: alias.clone().unwrap_or_else(|| t.name.clone()), cursor, hidden: Vec::new() };
+        self.frames.push(Frame { sources: vec![source.clone()], map: Vec::new(), reg_rows: Vec::new() });
+        let r = self.returning_columns(list);
+        self.frames.pop();
+        let (exprs, metas) = r?;
+        let sorter = self.cursor();
+        self.op(Op::SorterOpen, sorter, 0, 0);
+        self.columns = metas;
+        self.returning = Some(Returning { exprs, sorter, source });
+        Ok(())
+    }
+
+    /// Evaluates RETURNING on the row the write cursor is on.
+    fn emit_returning(&mut self) -> Result<()> {
+        let Some(ret) = self.returning.take() else { return Ok(()) };
+        self.frames.push(Frame { sources: vec![ret.source.clone()], map: Vec::new(), reg_rows: Vec::new() });
+        let n = ret.exprs.len();
+        let base = self.regs(n);
+        let mut r = Ok(());
+        for (k, e) in ret.exprs.iter().enumerate() {
+            r = self.expr(e, base + k);
+            if r.is_err() {
+                break;
+            }
+        }
+        self.frames.pop();
+        self.op(Op::SorterInsert, ret.sorter, base as i32, n as i32);
+        self.returning = Some(ret);
+        r
+    }
+
+    /// Returns the collected RETURNING rows.
+    fn finish_returning(&mut self) {
+        let Some(ret) = self.returning.take() else { return };
+        let n = ret.exprs.len();
+        let empty = self.op(Op::Rewind, ret.sorter, 0, 0);
+        let top = self.here();
+        let base = self.regs(n);
+        for k in 0..n {
+            self.op(Op::Column, ret.sorter, k as i32, (base + k) as i32);
+        }
+        self.op(Op::ResultRow, base as i32, n as i32, 0);
+        self.op(Op::Next, ret.sorter, top, 0);
+        self.patch(empty);
+    }
+
+    /// Rewrites the row `cur` is on (rowid in r[rold]) with SET values:
+    /// constraint checks, old index entries out, row written, new entries in.
+    fn update_row(&mut self, t: &Table, cur: i32, ics: &[i32], sets: &[Option<&Expr>], rowid_set: Option<&Expr>, rold: usize) -> Result<()> {
+        let ncol = t.columns.len();
+        let old = self.regs(ncol);
+        for i in 0..ncol {
+            if t.rowid_alias != Some(i) {
+                self.op(Op::Column, cur, i as i32, (old + i) as i32);
+            }
+        }
+        let new = self.regs(ncol);
+        for i in 0..ncol {
+            match sets[i] {
+                Some(e) if t.rowid_alias != Some(i) => self.expr(e, new + i)?,
+                _ => {
+                    self.op(Op::Copy, (old + i) as i32, (new + i) as i32, 0);
+                }
+            }
+        }
+        let rnew = self.reg();
+        match rowid_set {
+            Some(e) => {
+                self.expr(e, rnew)?;
+                self.op(Op::MustBeInt, rnew as i32, 0, 0);
+            }
+            None => {
+                self.op(Op::Copy, rold as i32, rnew as i32, 0);
+            }
+        }
+        self.emit(Op::Affinity, new as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        for (i, col) in t.columns.iter().enumerate() {
+            if col.notnull && t.rowid_alias != Some(i) {
+                let msg = format!("NOT NULL constraint failed: {}.{}", t.name, col.name);
+                self.emit(Op::HaltIfNull, codes::CONSTRAINT_NOTNULL, 0, (new + i) as i32, P4::Text(msg), 0);
+            }
+        }
+        if rowid_set.is_some() {
+            let same = self.reg();
+            self.op(Op::Eq, rold as i32, rnew as i32, same as i32);
+            let skip = self.op(Op::If, same as i32, 0, 0);
+            let ok = self.op(Op::SeekRowid, cur, 0, rnew as i32);
+            let a = t.rowid_alias.map(|a| t.columns[a].name.clone()).unwrap_or_else(|| "rowid".to_string());
+            self.emit(Op::Halt, codes::CONSTRAINT_PRIMARYKEY, 0, 0, P4::Text(format!("UNIQUE constraint failed: {}.{}", t.name, a)), 0);
+            self.patch(ok);
+            self.patch(skip);
+        }
+        for (idx, &ic) in t.indexes.iter().zip(ics.iter()) {
+            if !idx.unique {
+                continue;
+            }
+            let k = self.index_key(t, idx, new, rnew);
+            let ok = self.emit(Op::NoConflict, ic, 0, k as i32, P4::Int64(idx.columns.len() as i64), 0);
+            let rr = self.reg();
+            self.op(Op::IdxRowid, ic, rr as i32, 0);
+            let same = self.reg();
+            self.op(Op::Eq, rr as i32, rold as i32, same as i32);
+            let fine = self.op(Op::If, same as i32, 0, 0);
+            let code = if idx.origin == IndexOrigin::PrimaryKey { codes::CONSTRAINT_PRIMARYKEY } else { codes::CONSTRAINT_UNIQUE };
+            self.emit(Op::Halt, code, 0, 0, P4::Text(unique_message(t, idx)), 0);
+            self.patch(ok);
+            self.patch(fine);
+        }
+        // Remove old index entries, write the row, add new entries.
+        for (idx, &ic) in t.indexes.iter().zip(ics.iter()) {
+            let k = self.index_key(t, idx, old, rold);
+            self.op(Op::IdxDelete, ic, k as i32, (idx.columns.len() + 1) as i32);
+        }
+        if let Some(a) = t.rowid_alias {
+            self.op(Op::Null, 0, (new + a) as i32, 0);
+        }
+        let rec = self.reg();
+        self.op(Op::MakeRecord, new as i32, ncol as i32, rec as i32);
+        if rowid_set.is_some() {
+            let same = self.reg();
+            self.op(Op::Eq, rold as i32, rnew as i32, same as i32);
+            let skip = self.op(Op::If, same as i32, 0, 0);
+            self.op(Op::SeekRowid, cur, 0, rold as i32);
+            self.op(Op::Delete, cur, 0, 0);
+            self.patch(skip);
+        }
+        self.emit(Op::Insert, cur, rec as i32, rnew as i32, P4::None, 1);
+        for (idx, &ic) in t.indexes.iter().zip(ics.iter()) {
+            let k = self.index_key(t, idx, new, rnew);
+            let r = self.reg();
+            self.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
+            self.op(Op::IdxInsert, ic, r as i32, 0);
+        }
+        Ok(())
+    }
+
     /// Opens write cursors on the table and its indexes.
     fn open_write(&mut self, t: &Table) -> (i32, Vec<i32>) {
         let cur = self.cursor();
@@ -108,7 +257,76 @@ impl Builder<'_> {
     }
 
     /// Writes one row whose column values come from `srcs`.
-    fn insert_row(&mut self, t: &Table, cur: i32, ics: &[i32], srcs: &[ValSrc<'_>], oc: OnConflict) -> Result<()> {
+    /// The upsert action for a conflict on the constraint over `cols`.
+    fn upsert_for<'u>(up: Option<&'u Upsert>, t: &Table, cols: &[usize]) -> Option<&'u UpsertAction> {
+        let u = up?;
+        match &u.target {
+            None => Some(&u.action),
+            Some(tg) => {
+                let mut want: Vec<usize> = tg
+                    .columns
+                    .iter()
+                    .filter_map(|ic| match &ic.expr {
+                        Expr::Column { column, .. } => t.column_index(column),
+                        Expr::Collate { expr, .. } => match expr.as_ref() {
+                            Expr::Column { column, .. } => t.column_index(column),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect();
+                let mut have = cols.to_vec();
+                want.sort_unstable();
+                have.sort_unstable();
+                if want == have {
+                    Some(&u.action)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// DO UPDATE on the conflicting row `cur` is on; `base`/`rowid` hold
+    /// the rejected row (`excluded`).
+    fn upsert_update(&mut self, t: &Rc<Table>, cur: i32, ics: &[i32], action: &UpsertAction, base: usize, rowid: usize) -> Result<()> {
+        let UpsertAction::Update { sets: set_list, where_clause } = action else { return Ok(()) };
+        let mut sets: Vec<Option<&Expr>> = vec![None; t.columns.len()];
+        let mut rowid_set = None;
+        for sc in set_list {
+            if sc.columns.len() != 1 {
+                return Err(Error::sql("row value assignments are not supported yet"));
+            }
+            match t.column_index(&sc.columns[0]) {
+                Some(i) if t.rowid_alias == Some(i) => rowid_set = Some(&sc.expr),
+                Some(i) => sets[i] = Some(&sc.expr),
+                None => return Err(Error::sql(format!("no such column: {}", sc.columns[0]))),
+            }
+        }
+        let source = Source { table: t.clone(), name: t.name.clone(), cursor: cur, hidden: Vec::new() };
+        self.frames.push(Frame { sources: vec![source], map: Vec::new(), reg_rows: vec![("excluded".to_string(), t.clone(), base, rowid)] });
+        let r = (|| -> Result<()> {
+            let skip = match where_clause {
+                Some(w) => {
+                    let r = self.expr_reg(w)?;
+                    Some(self.op(Op::IfNot, r as i32, 0, 1))
+                }
+                None => None,
+            };
+            let rold = self.reg();
+            self.op(Op::Rowid, cur, rold as i32, 0);
+            self.update_row(t, cur, ics, &sets, rowid_set, rold)?;
+            self.emit_returning()?;
+            if let Some(s) = skip {
+                self.patch(s);
+            }
+            Ok(())
+        })();
+        self.frames.pop();
+        r
+    }
+
+    fn insert_row(&mut self, t: &Rc<Table>, cur: i32, ics: &[i32], srcs: &[ValSrc<'_>], oc: OnConflict, up: Option<&Upsert>) -> Result<()> {
         let ncol = t.columns.len();
         let base = self.regs(ncol);
         let rowid = self.reg();
@@ -162,7 +380,11 @@ impl Builder<'_> {
         }
         if explicit_rowid {
             let ok = self.op(Op::SeekRowid, cur, 0, rowid as i32);
-            match oc {
+            let act = Self::upsert_for(up, t, &[t.rowid_alias.unwrap_or(0)]);
+            if let Some(a) = act {
+                self.upsert_update(t, cur, ics, a, base, rowid)?;
+            }
+            match if act.is_some() { OnConflict::Ignore } else { oc } {
                 OnConflict::Ignore => skips.push(self.op(Op::Goto, 0, 0, 0)),
                 OnConflict::Replace => self.delete_current_row(t, cur, ics, false),
                 OnConflict::Abort => {
@@ -179,7 +401,17 @@ impl Builder<'_> {
             }
             let k = self.index_key(t, idx, base, rowid);
             let ok = self.emit(Op::NoConflict, ic, 0, k as i32, P4::Int64(idx.columns.len() as i64), 0);
-            match oc {
+            let cols: Vec<usize> = idx.columns.iter().map(|c| c.column).collect();
+            let act = Self::upsert_for(up, t, &cols);
+            if let Some(a) = act {
+                if let UpsertAction::Update { .. } = a {
+                    let rr = self.reg();
+                    self.op(Op::IdxRowid, ic, rr as i32, 0);
+                    self.op(Op::SeekRowid, cur, 0, rr as i32);
+                    self.upsert_update(t, cur, ics, a, base, rowid)?;
+                }
+            }
+            match if act.is_some() { OnConflict::Ignore } else { oc } {
                 OnConflict::Ignore => skips.push(self.op(Op::Goto, 0, 0, 0)),
                 OnConflict::Replace => {
                     let rr = self.reg();
@@ -204,6 +436,7 @@ impl Builder<'_> {
             self.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
             self.op(Op::IdxInsert, ic, r as i32, 0);
         }
+        self.emit_returning()?;
         self.patch_all(&skips);
         Ok(())
     }
@@ -221,15 +454,19 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
     if ins.with.is_some() {
         return Err(Error::sql("WITH clauses are not supported yet"));
     }
-    if !ins.returning.is_empty() {
-        return Err(Error::sql("RETURNING is not supported yet"));
-    }
     let t = writable_table(b, &ins.table)?;
-    let mut oc = conflict_of(ins.or_conflict);
-    for u in &ins.upsert {
-        match u.action {
-            UpsertAction::Nothing => oc = OnConflict::Ignore,
-            UpsertAction::Update { .. } => return Err(Error::sql("ON CONFLICT DO UPDATE is not supported yet")),
+    let oc = conflict_of(ins.or_conflict);
+    if ins.upsert.len() > 1 {
+        return Err(Error::sql("multiple ON CONFLICT clauses are not supported yet"));
+    }
+    let up = ins.upsert.first();
+    if let Some(u) = up {
+        if u.target.is_some() {
+            let matches_rowid = t.rowid_alias.map_or(false, |a| Builder::upsert_for(up, &t, &[a]).is_some());
+            let matches_index = t.indexes.iter().any(|i| i.unique && Builder::upsert_for(up, &t, &i.columns.iter().map(|c| c.column).collect::<Vec<_>>()).is_some());
+            if !matches_rowid && !matches_index {
+                return Err(Error::sql("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
+            }
         }
     }
     // Target column for each supplied value.
@@ -263,20 +500,22 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
                 check_width(r.len())?;
             }
             let (cur, ics) = b.open_write(&t);
+            b.setup_returning(&ins.returning, &t, &ins.alias, cur)?;
             b.frames.push(Frame::default());
             for r in rows {
                 let mut srcs: Vec<ValSrc<'_>> = t.columns.iter().map(|_| ValSrc::Default).collect();
                 for (k, &ci) in targets.iter().enumerate() {
                     srcs[ci] = ValSrc::Expr(&r[k]);
                 }
-                b.insert_row(&t, cur, &ics, &srcs, oc)?;
+                b.insert_row(&t, cur, &ics, &srcs, oc, up)?;
             }
             b.frames.pop();
         }
         InsertSource::DefaultValues => {
             let (cur, ics) = b.open_write(&t);
+            b.setup_returning(&ins.returning, &t, &ins.alias, cur)?;
             let srcs: Vec<ValSrc<'_>> = t.columns.iter().map(|_| ValSrc::Default).collect();
-            b.insert_row(&t, cur, &ics, &srcs, oc)?;
+            b.insert_row(&t, cur, &ics, &srcs, oc, up)?;
         }
         InsertSource::Select(sel) => {
             let tmp = b.cursor();
@@ -285,6 +524,7 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
             let metas = b.select(sel, &mut d)?;
             check_width(metas.len())?;
             let (cur, ics) = b.open_write(&t);
+            b.setup_returning(&ins.returning, &t, &ins.alias, cur)?;
             let empty = b.op(Op::Rewind, tmp, 0, 0);
             let top = b.here();
             let vals = b.regs(targets.len());
@@ -295,11 +535,12 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
             for (k, &ci) in targets.iter().enumerate() {
                 srcs[ci] = ValSrc::Reg(vals + k);
             }
-            b.insert_row(&t, cur, &ics, &srcs, oc)?;
+            b.insert_row(&t, cur, &ics, &srcs, oc, up)?;
             b.op(Op::Next, tmp, top, 0);
             b.patch(empty);
         }
     }
+    b.finish_returning();
     Ok(())
 }
 
@@ -309,7 +550,7 @@ fn collect_rowids(b: &mut Builder<'_>, t: &Rc<Table>, alias: &Option<String>, wh
     b.op(Op::SorterOpen, rows, 0, 0);
     let rc = b.cursor();
     let name = alias.clone().unwrap_or_else(|| t.name.clone());
-    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: rc, hidden: Vec::new() }], map: Vec::new() });
+    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: rc, hidden: Vec::new() }], map: Vec::new(), reg_rows: Vec::new() });
     let mut body = |b: &mut Builder<'_>| -> Result<()> {
         let r = b.reg();
         b.op(Op::Rowid, rc, r as i32, 0);
@@ -323,29 +564,32 @@ fn collect_rowids(b: &mut Builder<'_>, t: &Rc<Table>, alias: &Option<String>, wh
 }
 
 pub fn compile_delete(b: &mut Builder<'_>, d: &Delete) -> Result<()> {
-    if d.with.is_some() || !d.returning.is_empty() || !d.order_by.is_empty() || d.limit.is_some() {
-        return Err(Error::sql("DELETE with WITH/RETURNING/ORDER BY/LIMIT is not supported yet"));
+    if d.with.is_some() || !d.order_by.is_empty() || d.limit.is_some() {
+        return Err(Error::sql("DELETE with WITH/ORDER BY/LIMIT is not supported yet"));
     }
     let t = writable_table(b, &d.table)?;
     b.begin(true);
     b.counts_changes = true;
     let rows = collect_rowids(b, &t, &d.alias, d.where_clause.as_ref())?;
     let (cur, ics) = b.open_write(&t);
+    b.setup_returning(&d.returning, &t, &d.alias, cur)?;
     let empty = b.op(Op::Rewind, rows, 0, 0);
     let top = b.here();
     let rr = b.reg();
     b.op(Op::Column, rows, 0, rr as i32);
     let gone = b.op(Op::SeekRowid, cur, 0, rr as i32);
+    b.emit_returning()?;
     b.delete_current_row(&t, cur, &ics, true);
     b.patch(gone);
     b.op(Op::Next, rows, top, 0);
     b.patch(empty);
+    b.finish_returning();
     Ok(())
 }
 
 pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
-    if u.with.is_some() || !u.returning.is_empty() || !u.order_by.is_empty() || u.limit.is_some() || u.from.is_some() {
-        return Err(Error::sql("UPDATE with WITH/RETURNING/ORDER BY/LIMIT/FROM is not supported yet"));
+    if u.with.is_some() || !u.order_by.is_empty() || u.limit.is_some() || u.from.is_some() {
+        return Err(Error::sql("UPDATE with WITH/ORDER BY/LIMIT/FROM is not supported yet"));
     }
     if matches!(u.or_conflict, Some(ConflictResolution::Ignore | ConflictResolution::Replace)) {
         return Err(Error::sql("UPDATE OR IGNORE/REPLACE is not supported yet"));
@@ -373,104 +617,25 @@ pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
     b.counts_changes = true;
     let rows = collect_rowids(b, &t, &u.alias, u.where_clause.as_ref())?;
     let (cur, ics) = b.open_write(&t);
+    b.setup_returning(&u.returning, &t, &u.alias, cur)?;
     let name = u.alias.clone().unwrap_or_else(|| t.name.clone());
-    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: cur, hidden: Vec::new() }], map: Vec::new() });
+    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: cur, hidden: Vec::new() }], map: Vec::new(), reg_rows: Vec::new() });
     let res = (|| -> Result<()> {
-        let ncol = t.columns.len();
         let empty = b.op(Op::Rewind, rows, 0, 0);
         let top = b.here();
         let rold = b.reg();
         b.op(Op::Column, rows, 0, rold as i32);
         let gone = b.op(Op::SeekRowid, cur, 0, rold as i32);
-        let old = b.regs(ncol);
-        for i in 0..ncol {
-            if t.rowid_alias != Some(i) {
-                b.op(Op::Column, cur, i as i32, (old + i) as i32);
-            }
-        }
-        let new = b.regs(ncol);
-        for i in 0..ncol {
-            match sets[i] {
-                Some(e) if t.rowid_alias != Some(i) => b.expr(e, new + i)?,
-                _ => {
-                    b.op(Op::Copy, (old + i) as i32, (new + i) as i32, 0);
-                }
-            }
-        }
-        let rnew = b.reg();
-        match rowid_set {
-            Some(e) => {
-                b.expr(e, rnew)?;
-                b.op(Op::MustBeInt, rnew as i32, 0, 0);
-            }
-            None => {
-                b.op(Op::Copy, rold as i32, rnew as i32, 0);
-            }
-        }
-        b.emit(Op::Affinity, new as i32, ncol as i32, 0, P4::Affinity(affinity_string(&t)), 0);
-        for (i, col) in t.columns.iter().enumerate() {
-            if col.notnull && t.rowid_alias != Some(i) {
-                let msg = format!("NOT NULL constraint failed: {}.{}", t.name, col.name);
-                b.emit(Op::HaltIfNull, codes::CONSTRAINT_NOTNULL, 0, (new + i) as i32, P4::Text(msg), 0);
-            }
-        }
-        if rowid_set.is_some() {
-            let same = b.reg();
-            b.op(Op::Eq, rold as i32, rnew as i32, same as i32);
-            let skip = b.op(Op::If, same as i32, 0, 0);
-            let ok = b.op(Op::SeekRowid, cur, 0, rnew as i32);
-            let a = t.rowid_alias.map(|a| t.columns[a].name.clone()).unwrap_or_else(|| "rowid".to_string());
-            b.emit(Op::Halt, codes::CONSTRAINT_PRIMARYKEY, 0, 0, P4::Text(format!("UNIQUE constraint failed: {}.{}", t.name, a)), 0);
-            b.patch(ok);
-            b.patch(skip);
-        }
-        for (idx, &ic) in t.indexes.iter().zip(&ics) {
-            if !idx.unique {
-                continue;
-            }
-            let k = b.index_key(&t, idx, new, rnew);
-            let ok = b.emit(Op::NoConflict, ic, 0, k as i32, P4::Int64(idx.columns.len() as i64), 0);
-            let rr = b.reg();
-            b.op(Op::IdxRowid, ic, rr as i32, 0);
-            let same = b.reg();
-            b.op(Op::Eq, rr as i32, rold as i32, same as i32);
-            let fine = b.op(Op::If, same as i32, 0, 0);
-            let code = if idx.origin == IndexOrigin::PrimaryKey { codes::CONSTRAINT_PRIMARYKEY } else { codes::CONSTRAINT_UNIQUE };
-            b.emit(Op::Halt, code, 0, 0, P4::Text(unique_message(&t, idx)), 0);
-            b.patch(ok);
-            b.patch(fine);
-        }
-        // Remove old index entries, write the row, add new entries.
-        for (idx, &ic) in t.indexes.iter().zip(&ics) {
-            let k = b.index_key(&t, idx, old, rold);
-            b.op(Op::IdxDelete, ic, k as i32, (idx.columns.len() + 1) as i32);
-        }
-        if let Some(a) = t.rowid_alias {
-            b.op(Op::Null, 0, (new + a) as i32, 0);
-        }
-        let rec = b.reg();
-        b.op(Op::MakeRecord, new as i32, ncol as i32, rec as i32);
-        if rowid_set.is_some() {
-            let same = b.reg();
-            b.op(Op::Eq, rold as i32, rnew as i32, same as i32);
-            let skip = b.op(Op::If, same as i32, 0, 0);
-            b.op(Op::SeekRowid, cur, 0, rold as i32);
-            b.op(Op::Delete, cur, 0, 0);
-            b.patch(skip);
-        }
-        b.emit(Op::Insert, cur, rec as i32, rnew as i32, P4::None, 1);
-        for (idx, &ic) in t.indexes.iter().zip(&ics) {
-            let k = b.index_key(&t, idx, new, rnew);
-            let r = b.reg();
-            b.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
-            b.op(Op::IdxInsert, ic, r as i32, 0);
-        }
+        b.update_row(&t, cur, &ics, &sets, rowid_set, rold)?;
+        b.emit_returning()?;
         b.patch(gone);
         b.op(Op::Next, rows, top, 0);
         b.patch(empty);
         Ok(())
     })();
     b.frames.pop();
-    res
+    res?;
+    b.finish_returning();
+    Ok(())
 }
 

@@ -216,6 +216,8 @@ impl Builder<'_> {
             Expr::Column { table, column, .. } => match self.resolve_column(table.as_deref(), column) {
                 Ok(Some(super::resolve::ColRef::Column { table, col, .. })) => table.columns[col].affinity,
                 Ok(Some(super::resolve::ColRef::Rowid { .. })) => Affinity::Integer,
+                Ok(Some(super::resolve::ColRef::Register { table, col: Some(c), .. })) => table.columns[c].affinity,
+                Ok(Some(super::resolve::ColRef::Register { .. })) => Affinity::Integer,
                 _ => Affinity::Blob,
             },
             Expr::Cast { type_name, .. } => type_affinity(&type_name.name),
@@ -305,6 +307,9 @@ impl Builder<'_> {
                 }
                 Some(super::resolve::ColRef::Rowid { cursor, .. }) => {
                     self.op(Op::Rowid, cursor, t, 0);
+                }
+                Some(super::resolve::ColRef::Register { reg, .. }) => {
+                    self.op(Op::Copy, reg as i32, t, 0);
                 }
                 None => {
                     if table.is_none() && *double_quoted {

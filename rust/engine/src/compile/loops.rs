@@ -55,7 +55,7 @@ impl Builder<'_> {
         self.walk_columns(e, &mut |r| {
             if let Some(r) = r {
                 let (f, s) = r.source();
-                if f == top {
+                if f == top && s != usize::MAX {
                     lvl = Some(lvl.map_or(s, |l: usize| l.max(s)));
                 }
             }

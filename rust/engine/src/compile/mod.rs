@@ -41,6 +41,8 @@ pub struct Builder<'s> {
     pub counts_changes: bool,
     /// Common table expressions in scope (innermost last).
     pub ctes: Vec<ferrolite_parser::ast::Cte>,
+    /// RETURNING of the statement being compiled.
+    pub returning: Option<dml::Returning>,
 }
 
 impl<'s> Builder<'s> {
@@ -58,6 +60,7 @@ impl<'s> Builder<'s> {
             readonly: true,
             counts_changes: false,
             ctes: Vec::new(),
+            returning: None,
         }
     }
 

@@ -28,6 +28,10 @@ pub struct Frame {
     /// Expressions already computed into registers (aggregates, GROUP BY
     /// terms): a structurally equal expression reads the register.
     pub map: Vec<(Expr, usize)>,
+    /// Row images held in registers, reachable only by qualified name
+    /// (`excluded.x` in an upsert): (name, table, first column register,
+    /// rowid register).
+    pub reg_rows: Vec<(String, Rc<Table>, usize, usize)>,
 }
 
 /// What a column reference resolved to.
@@ -37,12 +41,15 @@ pub enum ColRef {
     Column { cursor: i32, table: Rc<Table>, col: usize, frame: usize, source: usize },
     /// The rowid of the source with `cursor` (also an INTEGER PRIMARY KEY).
     Rowid { cursor: i32, table: Rc<Table>, alias: Option<usize>, frame: usize, source: usize },
+    /// A column of a row image held in registers.
+    Register { reg: usize, table: Rc<Table>, col: Option<usize>, frame: usize },
 }
 
 impl ColRef {
     pub fn source(&self) -> (usize, usize) {
         match self {
             ColRef::Column { frame, source, .. } | ColRef::Rowid { frame, source, .. } => (*frame, *source),
+            ColRef::Register { frame, .. } => (*frame, usize::MAX),
         }
     }
 }
@@ -101,6 +108,18 @@ impl Builder<'_> {
             }
             if found.is_some() {
                 return Ok(found);
+            }
+            if let Some(t) = table {
+                if let Some((_, tb, base, rowid)) = f.reg_rows.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t)) {
+                    let col = tb.column_index(column);
+                    let reg = match col {
+                        Some(c) if tb.rowid_alias != Some(c) => base + c,
+                        Some(_) => *rowid,
+                        None if is_rowid_name(column) => *rowid,
+                        None => return Ok(None),
+                    };
+                    return Ok(Some(ColRef::Register { reg, table: tb.clone(), col, frame: fi }));
+                }
             }
             if table_matched {
                 return Ok(None);

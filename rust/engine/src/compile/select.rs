@@ -203,6 +203,28 @@ impl<'s> Builder<'s> {
         Ok(Source { name, table: Rc::new(t), cursor, hidden: Vec::new() })
     }
 
+    /// Expands a RETURNING list against the top frame.
+    pub fn returning_columns(&self, list: &[ResultColumn]) -> Result<(Vec<Expr>, Vec<ColumnMeta>)> {
+        let core = SelectClause {
+            distinct: false,
+            columns: list.to_vec(),
+            from: None,
+            where_clause: None,
+            group_by: Vec::new(),
+            having: None,
+            windows: Vec::new(),
+        };
+        let outs = self.expand_columns(&core)?;
+        for o in &outs {
+            let mut aggs = Vec::new();
+            collect_aggs(&o.expr, &mut aggs);
+            if let Some(Expr::Function(fc)) = aggs.first() {
+                return Err(Error::sql(format!("misuse of aggregate function {}()", fc.name)));
+            }
+        }
+        Ok((outs.iter().map(|o| o.expr.clone()).collect(), outs.iter().map(|o| ColumnMeta { name: o.name.clone(), decltype: o.decltype.clone() }).collect()))
+    }
+
     fn expand_columns(&self, core: &SelectClause) -> Result<Vec<OutCol>> {
         let mut out = Vec::new();
         let frame = self.frames.last().expect("frame");
@@ -674,7 +696,7 @@ impl<'s> Builder<'s> {
         let top = self.frames.len() - 1;
         bare.retain(|e| match e {
             Expr::Column { table, column, .. } => {
-                matches!(self.resolve_column(table.as_deref(), column), Ok(Some(r)) if r.source().0 == top)
+                matches!(self.resolve_column(table.as_deref(), column), Ok(Some(r)) if r.source().0 == top && r.source().1 != usize::MAX)
             }
             _ => false,
         });

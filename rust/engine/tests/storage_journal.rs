@@ -346,3 +346,166 @@ fn io_error_anywhere_then_rollback_restores_old_state() {
     }
     assert!(saw_commit_fail_after_db_write, "no failure hit the database write phase");
 }
+
+fn open_mem_small_cache(vfs: &MemoryVfs) -> Btree {
+    let opts = BtreeOptions { cache_size: 12, ..Default::default() };
+    Btree::open(Rc::new(vfs.clone()), "c.db", opts).unwrap()
+}
+
+#[test]
+fn cache_spill_then_rollback_commit_or_crash() {
+    let base = MemoryVfs::new();
+    let (root, model) = setup(&base);
+    let orig = base.file_bytes("c.db").unwrap();
+    for outcome in ["rollback", "commit", "crash"] {
+        let vfs = base.snapshot();
+        let mut bt = open_mem_small_cache(&vfs);
+        bt.begin_write().unwrap();
+        let mut m2 = model.clone();
+        let mut rng = Rng(31);
+        apply(&mut bt, root, &mut m2, &mut rng, 1500);
+        // Savepoint work on top of spilled pages.
+        bt.savepoint(1).unwrap();
+        let keep = m2.clone();
+        apply(&mut bt, root, &mut m2, &mut rng, 400);
+        bt.rollback_to(1).unwrap();
+        bt.release(1).unwrap();
+        m2 = keep;
+        assert_state(&mut bt, root, &m2);
+        assert_ne!(vfs.file_bytes("c.db").unwrap(), orig, "no spill happened");
+        match outcome {
+            "rollback" => {
+                bt.rollback().unwrap();
+                assert_eq!(vfs.file_bytes("c.db").unwrap(), orig);
+                bt.begin_read().unwrap();
+                assert_state(&mut bt, root, &model);
+                bt.commit().unwrap();
+            }
+            "commit" => {
+                bt.commit().unwrap();
+                let mut b2 = open_mem(&vfs, "c.db");
+                b2.begin_read().unwrap();
+                assert_state(&mut b2, root, &m2);
+                b2.commit().unwrap();
+            }
+            _ => {
+                let disk = vfs.snapshot();
+                drop(bt);
+                let mut b2 = open_mem(&disk, "c.db");
+                b2.begin_read().unwrap();
+                assert_state(&mut b2, root, &model);
+                b2.commit().unwrap();
+                assert_eq!(disk.file_bytes("c.db").unwrap(), orig);
+            }
+        }
+    }
+}
+
+#[test]
+fn savepoints_with_tiny_cache() {
+    let vfs = MemoryVfs::new();
+    let (root, model) = setup(&vfs);
+    let mut bt = open_mem_small_cache(&vfs);
+    let mut rng = Rng(123);
+    bt.begin_write().unwrap();
+    let mut cur = model.clone();
+    let mut stack: Vec<Model> = Vec::new();
+    for _ in 0..200 {
+        match rng.below(5) {
+            0 if stack.len() < 4 => {
+                stack.push(cur.clone());
+                bt.savepoint(stack.len()).unwrap();
+            }
+            1 if !stack.is_empty() => {
+                let lvl = 1 + rng.below(stack.len() as u64) as usize;
+                bt.rollback_to(lvl).unwrap();
+                cur = stack[lvl - 1].clone();
+                stack.truncate(lvl);
+            }
+            2 if !stack.is_empty() => {
+                let lvl = 1 + rng.below(stack.len() as u64) as usize;
+                bt.release(lvl).unwrap();
+                stack.truncate(lvl - 1);
+            }
+            _ => {
+                let n = 1 + rng.below(60) as usize;
+                apply(&mut bt, root, &mut cur, &mut rng, n)
+            }
+        }
+    }
+    assert_state(&mut bt, root, &cur);
+    bt.commit().unwrap();
+    let mut b2 = open_mem(&vfs, "c.db");
+    b2.begin_read().unwrap();
+    assert_state(&mut b2, root, &cur);
+    b2.commit().unwrap();
+}
+
+#[test]
+fn crash_anywhere_in_a_spilling_transaction() {
+    let base = MemoryVfs::new();
+    let (root, model) = setup(&base);
+    let mut committed_once = false;
+    let mut n = 0;
+    while n < 3000 {
+        let vfs = base.snapshot();
+        let mut bt = open_mem_small_cache(&vfs);
+        bt.begin_write().unwrap();
+        vfs.fail_writes_after(Some(n));
+        let mut m2 = model.clone();
+        let mut c = BtCursor::new(root, TreeKind::Table, None);
+        let mut rng = Rng(17);
+        let mut failed = false;
+        for _ in 0..1200 {
+            let k = rng.below(3000) as i64;
+            if c.insert(&mut bt, k, &rec(&row(k + 3))).is_err() {
+                failed = true;
+                break;
+            }
+            m2.insert(k, row(k + 3));
+        }
+        let ok = !failed && bt.commit().is_ok();
+        let disk = vfs.snapshot();
+        drop(bt);
+        let mut b2 = open_mem(&disk, "c.db");
+        b2.begin_read().unwrap();
+        assert_state(&mut b2, root, if ok { &m2 } else { &model });
+        b2.commit().unwrap();
+        if ok {
+            committed_once = true;
+            break;
+        }
+        n += 37;
+    }
+    assert!(committed_once);
+}
+
+#[test]
+fn sqlite_rolls_back_a_multi_segment_ferrolite_journal() {
+    let base = MemoryVfs::new();
+    let (root, model) = setup(&base);
+    let vfs = base.snapshot();
+    let mut bt = open_mem_small_cache(&vfs);
+    bt.begin_write().unwrap();
+    let mut m2 = model.clone();
+    apply(&mut bt, root, &mut m2, &mut Rng(8), 3000);
+    // Crash now: the database holds spilled pages, the journal several segments.
+    let disk = vfs.snapshot();
+    drop(bt);
+    let journal = disk.file_bytes("c.db-journal").unwrap();
+    let magic = [0xd9u8, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+    let segments = (0..journal.len()).step_by(512).filter(|&o| journal[o..].starts_with(&magic)).count();
+    assert!(segments >= 2, "only {segments} journal segment(s)");
+    assert_ne!(disk.file_bytes("c.db"), base.file_bytes("c.db"));
+    let dir = TempDir::new("seg");
+    let path = dir.file("c.db");
+    std::fs::write(&path, disk.file_bytes("c.db").unwrap()).unwrap();
+    std::fs::write(format!("{path}-journal"), journal).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let rows = sqlite_rows(&conn, "SELECT rowid, a, b, c FROM t ORDER BY rowid");
+    let want: Vec<(i64, Vec<Value>)> = model.iter().map(|(k, v)| (*k, v.clone())).collect();
+    assert!(rows == want, "SQLite did not restore the old state");
+    assert_eq!(sqlite_integrity(&conn), "ok");
+    drop(conn);
+    assert_eq!(std::fs::read(&path).unwrap(), base.file_bytes("c.db").unwrap());
+}

@@ -2,8 +2,9 @@
 //! a use tick for eviction.
 //!
 //! Invariants:
-//! - A dirty page is never evicted (there is no cache spill: the database
-//!   file is only written at commit, after the journal is sealed).
+//! - A dirty page is never evicted. When eviction finds too few clean pages
+//!   it raises `spill_wanted`; the pager then writes dirty pages to the
+//!   database (after sealing the journal) and marks them clean.
 //! - A page still referenced outside the cache (Rc count > 1) is not evicted.
 //! - Eviction removes the least recently used clean pages, in batches, when
 //!   the number of pages passes the limit.
@@ -28,11 +29,13 @@ pub struct PageCache {
     /// Do not try to evict again before the cache holds this many pages
     /// (avoids rescanning a cache full of dirty pages on every insert).
     next_check: usize,
+    /// Set when eviction found too few clean pages: the pager should spill.
+    spill_wanted: bool,
 }
 
 impl PageCache {
     pub fn new(limit: usize) -> PageCache {
-        PageCache { map: HashMap::new(), limit: limit.max(10), tick: 0, next_check: 0 }
+        PageCache { map: HashMap::new(), limit: limit.max(10), tick: 0, next_check: 0, spill_wanted: false }
     }
 
     pub fn set_limit(&mut self, limit: usize) {
@@ -102,6 +105,27 @@ impl PageCache {
         self.next_check = 0;
     }
 
+    /// True (once) when the cache is over its limit with mostly dirty pages.
+    pub fn take_spill_wanted(&mut self) -> bool {
+        std::mem::take(&mut self.spill_wanted)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Marks page `pgno` clean (it was written to the database file).
+    pub fn mark_clean(&mut self, pgno: u32) {
+        if let Some(e) = self.map.get_mut(&pgno) {
+            e.dirty = false;
+        }
+        self.next_check = 0;
+    }
+
     fn evict(&mut self) {
         let mut cands: Vec<(u64, u32)> = self
             .map
@@ -109,11 +133,14 @@ impl PageCache {
             .filter(|(_, e)| !e.dirty && Rc::strong_count(&e.page) == 1)
             .map(|(&p, e)| (e.tick, p))
             .collect();
+        let want = (self.map.len() - self.limit * 3 / 4).max(1);
+        if cands.len() < want {
+            self.spill_wanted = true;
+        }
         if cands.is_empty() {
             return;
         }
         cands.sort_unstable();
-        let want = (self.map.len() - self.limit * 3 / 4).max(1);
         for &(_, p) in cands.iter().take(want) {
             self.map.remove(&p);
         }

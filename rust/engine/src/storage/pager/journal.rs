@@ -15,7 +15,10 @@
 //! ```
 //!
 //! Write order (synchronous=FULL): header written with record count 0,
-//! records appended, then at commit: sync, write the count, sync. A hot
+//! records appended, then before the database is written (commit, or a
+//! cache spill): sync, write the count, sync ("seal"). Records appended
+//! after a seal start a new segment with its own header at the next sector
+//! boundary, as SQLite does. A hot
 //! journal whose count is still 0 therefore means the database was never
 //! touched, and playback does nothing but truncate.
 //!
@@ -44,9 +47,27 @@ pub fn checksum(nonce: u32, data: &[u8]) -> u32 {
 pub struct JournalWriter {
     file: Box<dyn VfsFile>,
     nonce: u32,
+    /// Records in the current segment (after the header at `hdr_off`).
     n_rec: u32,
     offset: u64,
+    hdr_off: u64,
+    /// The current segment's count is on disk: the next record starts a
+    /// new segment (new header at the next sector boundary).
+    sealed: bool,
+    orig_size: u32,
+    page_size: u32,
     buf: Vec<u8>,
+}
+
+fn header_bytes(nonce: u32, orig_size: u32, page_size: u32) -> Vec<u8> {
+    let mut hdr = vec![0u8; SECTOR_SIZE as usize];
+    hdr[..8].copy_from_slice(&JOURNAL_MAGIC);
+    put_u32(&mut hdr, 8, 0);
+    put_u32(&mut hdr, 12, nonce);
+    put_u32(&mut hdr, 16, orig_size);
+    put_u32(&mut hdr, 20, SECTOR_SIZE);
+    put_u32(&mut hdr, 24, page_size);
+    hdr
 }
 
 impl JournalWriter {
@@ -58,19 +79,31 @@ impl JournalWriter {
         let mut nb = [0u8; 4];
         vfs.randomness(&mut nb);
         let nonce = u32::from_be_bytes(nb);
-        let mut hdr = vec![0u8; SECTOR_SIZE as usize];
-        hdr[..8].copy_from_slice(&JOURNAL_MAGIC);
-        put_u32(&mut hdr, 8, 0);
-        put_u32(&mut hdr, 12, nonce);
-        put_u32(&mut hdr, 16, orig_size);
-        put_u32(&mut hdr, 20, SECTOR_SIZE);
-        put_u32(&mut hdr, 24, page_size);
-        file.write_at(&hdr, 0)?;
-        Ok(JournalWriter { file, nonce, n_rec: 0, offset: u64::from(SECTOR_SIZE), buf: Vec::new() })
+        file.write_at(&header_bytes(nonce, orig_size, page_size), 0)?;
+        Ok(JournalWriter {
+            file,
+            nonce,
+            n_rec: 0,
+            offset: u64::from(SECTOR_SIZE),
+            hdr_off: 0,
+            sealed: false,
+            orig_size,
+            page_size,
+            buf: Vec::new(),
+        })
     }
 
     /// Appends the original image of page `pgno`.
     pub fn append(&mut self, pgno: u32, data: &[u8]) -> Result<()> {
+        if self.sealed {
+            let s = u64::from(SECTOR_SIZE);
+            let off = self.offset.div_ceil(s) * s;
+            self.file.write_at(&header_bytes(self.nonce, self.orig_size, self.page_size), off)?;
+            self.hdr_off = off;
+            self.offset = off + s;
+            self.n_rec = 0;
+            self.sealed = false;
+        }
         self.buf.clear();
         self.buf.extend_from_slice(&pgno.to_be_bytes());
         self.buf.extend_from_slice(data);
@@ -88,9 +121,14 @@ impl JournalWriter {
     /// Makes the journal durable before the database is written: sync the
     /// records, write the record count into the header, sync again.
     pub fn seal(&mut self) -> Result<()> {
+        if self.sealed {
+            return Ok(());
+        }
         self.file.sync(SyncKind::Full)?;
-        self.file.write_at(&self.n_rec.to_be_bytes(), 8)?;
-        self.file.sync(SyncKind::Full)
+        self.file.write_at(&self.n_rec.to_be_bytes(), self.hdr_off + 8)?;
+        self.file.sync(SyncKind::Full)?;
+        self.sealed = true;
+        Ok(())
     }
 }
 

@@ -17,10 +17,13 @@
 //! ```
 //!
 //! Invariants:
-//! - The database file is written only in `commit`, after the journal holds
-//!   the original image of every page about to be overwritten and is synced.
-//! - A dirty page is never evicted, so `rollback` only drops dirty pages
-//!   (unless a commit failed midway: then the journal is played back).
+//! - The database file is written only by `commit` or a cache spill, after
+//!   the journal holds the original image of every page about to be
+//!   overwritten and is sealed (synced, count written, synced), under
+//!   EXCLUSIVE.
+//! - A dirty page is never evicted. If the database file was not written in
+//!   this transaction, `rollback` only drops dirty pages; otherwise (a spill,
+//!   or a commit that failed midway) it plays the journal back.
 //! - The lock page (the page holding byte 0x40000000) is never written.
 //! - `db_size` is the size in pages as of the current transaction.
 //! - Savepoint level k keeps the image of each page as it was when level k
@@ -396,7 +399,46 @@ impl Pager {
             }
         }
         self.cache.set_dirty(pgno);
+        self.maybe_spill()?;
         Ok(page)
+    }
+
+    /// When the cache is over its limit with mostly dirty pages, writes the
+    /// dirty pages to the database file (sealing the journal first and
+    /// taking EXCLUSIVE, without waiting) so they can be evicted. If the
+    /// lock is not available now, the cache just grows.
+    fn maybe_spill(&mut self) -> Result<()> {
+        if !self.cache.take_spill_wanted() || self.state != PagerState::Write {
+            return Ok(());
+        }
+        if self.journal.is_none() {
+            self.open_journal()?;
+        }
+        if let Some(j) = self.journal.as_mut() {
+            j.seal()?;
+        }
+        if !self.lock.lock(&mut *self.file, LockLevel::Exclusive)? {
+            return Ok(());
+        }
+        self.db_dirty_on_disk = true;
+        let ps = u64::from(self.page_size);
+        let lock_page = self.lock_page();
+        for pgno in self.cache.dirty_pages() {
+            if pgno > self.db_size || pgno == lock_page {
+                continue;
+            }
+            let Some(p) = self.cache.get(pgno) else { continue };
+            // A page someone still holds (the cache and `p` aside) may be
+            // modified further without another `write`: keep it dirty.
+            if Rc::strong_count(&p) > 2 {
+                continue;
+            }
+            let Ok(d) = p.try_borrow() else { continue };
+            self.file.write_at(&d, u64::from(pgno - 1) * ps)?;
+            drop(d);
+            self.cache.mark_clean(pgno);
+        }
+        Ok(())
     }
 
     fn open_journal(&mut self) -> Result<()> {
@@ -420,6 +462,7 @@ impl Pager {
         let pgno = self.db_size;
         let p = Rc::new(RefCell::new(vec![0u8; self.page_size as usize]));
         self.cache.insert(pgno, p, true);
+        self.maybe_spill()?;
         Ok(pgno)
     }
 
@@ -552,10 +595,12 @@ impl Pager {
             };
             for (pgno, img) in sp.images {
                 match self.cache.get(pgno) {
-                    Some(p) => *p.borrow_mut() = img,
-                    None => {
-                        return Err(Error::new(codes::INTERNAL, format!("savepoint page {pgno} not cached")));
+                    Some(p) => {
+                        *p.borrow_mut() = img;
+                        self.cache.set_dirty(pgno);
                     }
+                    // Spilled and evicted: the restored image is dirty again.
+                    None => self.cache.insert(pgno, Rc::new(RefCell::new(img)), true),
                 }
             }
             self.db_size = sp.db_size;

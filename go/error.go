@@ -66,6 +66,18 @@ func convertErr(ctx context.Context, err error) error {
 	return e
 }
 
+// WrapContextError returns err (an *Error) with cause as the context
+// error it wraps, so errors.Is(err, context.Canceled) holds.
+func WrapContextError(err error, cause error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	c.cause = cause
+	return &c
+}
+
 // NewError makes an *Error with the given extended code (an ErrorCode
 // converted to ExtendedErrorCode works as well) and message.
 func NewError(code ExtendedErrorCode, msg string) *Error { return newError(code, msg) }

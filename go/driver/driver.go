@@ -23,6 +23,8 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
+	"time"
 
 	ferrolite "github.com/ferrolite/ferrolite/go"
 )
@@ -72,7 +74,7 @@ func (c *Connector) Driver() driver.Driver { return c.drv }
 // Connect opens one connection: the database, its busy timeout and the
 // configured pragmas.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
-	raw, err := ferrolite.OpenFlags(ctx, c.cfg.Path, c.cfg.Flags)
+	raw, err := c.open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -87,4 +89,27 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 		}
 	}
 	return &Conn{raw: raw, cfg: &c.cfg, cache: newStmtCache(c.cfg.StmtCacheSize)}, nil
+}
+
+// open opens the database, retrying while it is locked for up to the busy
+// timeout: the engine reads the schema when it opens, which needs a SHARED
+// lock, and its busy timeout can only be set on an open connection.
+func (c *Connector) open(ctx context.Context) (*ferrolite.Conn, error) {
+	delays := []time.Duration{1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100}
+	var waited time.Duration
+	for i := 0; ; i++ {
+		raw, err := ferrolite.OpenFlags(ctx, c.cfg.Path, c.cfg.Flags)
+		if err == nil || !errors.Is(err, ferrolite.BUSY) || waited >= c.cfg.BusyTimeout || ctx.Err() != nil {
+			return raw, err
+		}
+		d := min(delays[min(i, len(delays)-1)]*time.Millisecond, c.cfg.BusyTimeout-waited)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ferrolite.WrapContextError(err, ctx.Err())
+		case <-t.C:
+		}
+		waited += d
+	}
 }

@@ -316,10 +316,9 @@ fn insert_forms() {
         ins("INSERT INTO t VALUES (1) UNION SELECT 2").source,
         InsertSource::Select(_)
     ));
-    assert!(matches!(
-        ins("WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c").with,
-        Some(_)
-    ));
+    assert!(ins("WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c")
+        .with
+        .is_some());
     let i = ins("INSERT INTO t VALUES (1) ON CONFLICT (a, b COLLATE nocase) WHERE a > 0 DO UPDATE SET b = excluded.b, (c, d) = (1, 2) WHERE b < 3 ON CONFLICT DO NOTHING RETURNING a, *");
     assert_eq!(i.upsert.len(), 2);
     let t = i.upsert[0].target.as_ref().unwrap();

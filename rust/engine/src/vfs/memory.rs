@@ -39,6 +39,9 @@ struct Shared {
     /// Writes/syncs still allowed before injected failures; None = no limit.
     budget: Cell<Option<u64>>,
     rng: Cell<u64>,
+    /// Where time, randomness and sleep come from (the OS VFS of the
+    /// build; on wasm the host-import VFS). None = std (native) fallback.
+    host: Option<Rc<dyn Vfs>>,
 }
 
 impl Shared {
@@ -65,6 +68,14 @@ impl MemoryVfs {
         let v = MemoryVfs::default();
         v.shared.rng.set(0x9E37_79B9_7F4A_7C15);
         v
+    }
+
+    /// An in-memory VFS that takes current time, randomness and sleep from
+    /// `host` (use this on wasm, where std has no clock and cannot sleep).
+    pub fn with_host(host: Rc<dyn Vfs>) -> MemoryVfs {
+        let shared = Shared { host: Some(host), ..Shared::default() };
+        shared.rng.set(0x9E37_79B9_7F4A_7C15);
+        MemoryVfs { shared: Rc::new(shared) }
     }
 
     /// Lets `n` more writes/syncs/truncates succeed, then fails all later ones.
@@ -132,15 +143,31 @@ impl Vfs for MemoryVfs {
     }
 
     fn current_time_ms(&self) -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
+        if let Some(h) = &self.shared.host {
+            return h.current_time_ms();
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            0
+        }
     }
 
     fn randomness(&self, buf: &mut [u8]) {
+        if let Some(h) = &self.shared.host {
+            return h.randomness(buf);
+        }
         // xorshift64*: deterministic, good enough for nonces in tests.
         let mut x = self.shared.rng.get();
+        if x == 0 {
+            x = 0x9E37_79B9_7F4A_7C15;
+        }
         for b in buf.iter_mut() {
             x ^= x >> 12;
             x ^= x << 25;
@@ -151,6 +178,10 @@ impl Vfs for MemoryVfs {
     }
 
     fn sleep(&self, micros: u64) {
+        if let Some(h) = &self.shared.host {
+            return h.sleep(micros);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
         std::thread::sleep(std::time::Duration::from_micros(micros.min(100_000)));
     }
 }

@@ -214,3 +214,33 @@ fn returning_and_upsert_match_sqlite() {
         "SELECT changes(), last_insert_rowid()",
     ]);
 }
+
+#[test]
+fn alter_table_matches_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "CREATE TABLE t(a, b, UNIQUE(a)  ); INSERT INTO t VALUES (1, 2), (3, 4);");
+    check_all(&mut f, &l, &[
+        "ALTER TABLE t ADD COLUMN c INT DEFAULT 5",
+        "ALTER TABLE t ADD d TEXT NOT NULL DEFAULT 'x'",
+        "ALTER TABLE t ADD COLUMN e NOT NULL",
+        "ALTER TABLE t ADD COLUMN f UNIQUE",
+        "ALTER TABLE t ADD COLUMN g DEFAULT (1 + 1)",
+        "ALTER TABLE t ADD COLUMN a",
+        "ALTER TABLE t ADD COLUMN h DEFAULT -7",
+        "SELECT * FROM t",
+        "SELECT sql FROM sqlite_master WHERE name = 't'",
+        "INSERT INTO t(a) VALUES (9)",
+        "CREATE INDEX tc ON t(c, h)",
+        "SELECT a, c, h FROM t WHERE c = 5 ORDER BY a",
+        "UPDATE t SET c = 6 WHERE a = 1",
+        "SELECT * FROM t ORDER BY a",
+        "ALTER TABLE nosuch ADD COLUMN x",
+        "CREATE TABLE r(x, y)",
+        "ALTER TABLE r RENAME TO r2",
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE name LIKE 'r%'",
+        "SELECT * FROM r2",
+    ]);
+    let (id, _) = f.prepare("SELECT 1").unwrap();
+    f.finalize(id.unwrap()).unwrap();
+}

@@ -10,7 +10,10 @@ use crate::schema::build::{build_index, build_table};
 use crate::schema::IndexOrigin;
 use crate::value::Value;
 use crate::vdbe::{Op, P4};
-use ferrolite_parser::ast::{CreateIndex, CreateTable, CreateView, DropKind, QualifiedName};
+use ferrolite_parser::ast::{
+    AlterAction, AlterTable, ColumnConstraintKind, CreateIndex, CreateTable, CreateTableBody, CreateView, DropKind, Expr, Literal,
+    QualifiedName, Stmt, UnaryOp,
+};
 
 const SCHEMA_COOKIE: i32 = 0;
 const SCHEMA_FORMAT: i32 = 1;
@@ -159,7 +162,7 @@ pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
         if t.rowid_alias == Some(col.column) {
             b.op(Op::Rowid, tc, (k + j) as i32, 0);
         } else {
-            b.op(Op::Column, tc, col.column as i32, (k + j) as i32);
+            b.emit_column(tc, &t, col.column, k + j);
         }
     }
     b.op(Op::Rowid, tc, (k + n) as i32, 0);
@@ -281,5 +284,134 @@ pub fn create_view(b: &mut Builder<'_>, v: &CreateView) -> Result<()> {
     b.op(Op::OpenWrite, c, 1, 0);
     b.schema_row(c, "view", name, name, zero, Some(&sql));
     b.bump_cookie();
+    Ok(())
+}
+
+/// A column DEFAULT usable for rows written before ADD COLUMN: a literal or
+/// a signed number (SQLite's "constant default").
+pub fn const_default(e: &Expr) -> Option<Value> {
+    match e {
+        Expr::Literal(Literal::Integer(i)) => Some(Value::Integer(*i)),
+        Expr::Literal(Literal::Real(r)) => Some(Value::Real(*r)),
+        Expr::Literal(Literal::String(s)) => Some(Value::Text(s.clone())),
+        Expr::Literal(Literal::Blob(b)) => Some(Value::Blob(b.clone())),
+        Expr::Literal(Literal::Null) => Some(Value::Null),
+        Expr::Unary { op: UnaryOp::Neg, expr } => match const_default(expr)? {
+            Value::Integer(i) => Some(i.checked_neg().map(Value::Integer).unwrap_or(Value::Real(-(i as f64)))),
+            Value::Real(r) => Some(Value::Real(-r)),
+            _ => None,
+        },
+        Expr::Unary { op: UnaryOp::Plus, expr } => const_default(expr),
+        _ => None,
+    }
+}
+
+/// Rewrites the `sql` column of the sqlite_schema row of `kind`/`name`.
+fn rewrite_schema_sql(b: &mut Builder<'_>, kind: &str, name: &str, new_sql: &str, new_name: Option<&str>) {
+    let c = b.cursor();
+    b.op(Op::OpenWrite, c, 1, 0);
+    let (vk, vn) = (b.reg(), b.reg());
+    b.load_value(&Value::Text(kind.to_string()), vk);
+    b.load_value(&Value::Text(name.to_string()), vn);
+    let empty = b.op(Op::Rewind, c, 0, 0);
+    let top = b.here();
+    let row = b.regs(5);
+    for k in 0..5 {
+        b.op(Op::Column, c, k, (row + k as usize) as i32);
+    }
+    let (e1, e2) = (b.reg(), b.reg());
+    b.emit(Op::Eq, row as i32, vk as i32, e1 as i32, P4::Coll(crate::storage::record::Collation::Binary), 0);
+    b.emit(Op::Eq, (row + 1) as i32, vn as i32, e2 as i32, P4::Coll(crate::storage::record::Collation::NoCase), 0);
+    b.op(Op::And, e1 as i32, e2 as i32, e1 as i32);
+    let skip = b.op(Op::IfNot, e1 as i32, 0, 1);
+    b.load_value(&Value::Text(new_sql.to_string()), row + 4);
+    if let Some(n) = new_name {
+        b.load_value(&Value::Text(n.to_string()), row + 1);
+        b.load_value(&Value::Text(n.to_string()), row + 2);
+    }
+    let (rec, rid) = (b.reg(), b.reg());
+    b.op(Op::MakeRecord, row as i32, 5, rec as i32);
+    b.op(Op::Rowid, c, rid as i32, 0);
+    b.op(Op::Insert, c, rec as i32, rid as i32);
+    b.patch(skip);
+    b.op(Op::Next, c, top, 0);
+    b.patch(empty);
+}
+
+pub fn alter_table(b: &mut Builder<'_>, at: &AlterTable) -> Result<()> {
+    Builder::check_main(&at.name)?;
+    let n = &at.name.name;
+    let t = b.schema.table(n).cloned().ok_or_else(|| Error::sql(format!("no such table: {n}")))?;
+    if t.root == 1 || (n.len() >= 7 && n[..7].eq_ignore_ascii_case("sqlite_")) {
+        return Err(Error::sql(format!("table {n} may not be altered")));
+    }
+    match &at.action {
+        AlterAction::AddColumn(cd) => {
+            if t.column_index(&cd.name).is_some() {
+                return Err(Error::sql(format!("duplicate column name: {}", cd.name)));
+            }
+            let mut notnull = false;
+            let mut default: Option<&Expr> = None;
+            for c in &cd.constraints {
+                match &c.kind {
+                    ColumnConstraintKind::PrimaryKey { .. } => return Err(Error::sql("Cannot add a PRIMARY KEY column")),
+                    ColumnConstraintKind::Unique { .. } => return Err(Error::sql("Cannot add a UNIQUE column")),
+                    ColumnConstraintKind::NotNull { .. } => notnull = true,
+                    ColumnConstraintKind::Default { expr, .. } => default = Some(expr),
+                    ColumnConstraintKind::Generated { .. } => return Err(Error::sql("generated columns are not supported yet")),
+                    _ => {}
+                }
+            }
+            let dv = match default {
+                None => Value::Null,
+                Some(e) => const_default(e).ok_or_else(|| Error::sql("Cannot add a column with non-constant default"))?,
+            };
+            if notnull && dv.is_null() {
+                return Err(Error::sql("Cannot add a NOT NULL column with default value NULL"));
+            }
+            let ct = match ferrolite_parser::parse_one(&t.sql) {
+                Ok(Some((Stmt::CreateTable(ct), _))) => ct,
+                _ => return Err(Error::sql(format!("malformed database schema ({})", t.name))),
+            };
+            let CreateTableBody::Columns { columns, .. } = &ct.body else {
+                return Err(Error::sql(format!("malformed database schema ({})", t.name)));
+            };
+            let end = columns.last().map(|c| c.span.end).unwrap_or(0);
+            let coldef = cd.span.text(b.sql).trim();
+            let new_sql = format!("{}, {}{}", &t.sql[..end], coldef, &t.sql[end..]);
+            b.begin(true);
+            rewrite_schema_sql(b, "table", &t.name, &new_sql, None);
+            b.bump_cookie();
+        }
+        AlterAction::RenameTo(new) => {
+            if b.schema.object_exists(new) {
+                return Err(Error::sql(format!("there is already another table or index with this name: {new}")));
+            }
+            if !t.indexes.is_empty() || b.schema.others.values().any(|o| o.tbl_name.eq_ignore_ascii_case(&t.name)) {
+                return Err(Error::sql("ALTER TABLE RENAME of a table with indexes, triggers or views is not supported yet"));
+            }
+            let ct = match ferrolite_parser::parse_one(&t.sql) {
+                Ok(Some((Stmt::CreateTable(ct), _))) => ct,
+                _ => return Err(Error::sql(format!("malformed database schema ({})", t.name))),
+            };
+            // The name token runs from name_start to the first '(' or space.
+            let rest = &t.sql[ct.name_start..];
+            let name_len = if rest.starts_with('"') || rest.starts_with('`') || rest.starts_with('[') {
+                let close = match rest.as_bytes()[0] {
+                    b'[' => ']',
+                    q => q as char,
+                };
+                rest[1..].find(close).map(|p| p + 2).unwrap_or(rest.len())
+            } else {
+                rest.find(|c: char| c == '(' || c.is_whitespace()).unwrap_or(rest.len())
+            };
+            let quoted = format!("\"{}\"", new.replace('"', "\"\""));
+            let new_sql = format!("{}{}{}", &t.sql[..ct.name_start], quoted, &rest[name_len..]);
+            b.begin(true);
+            rewrite_schema_sql(b, "table", &t.name, &new_sql, Some(new));
+            b.bump_cookie();
+        }
+        _ => return Err(Error::sql("ALTER TABLE RENAME COLUMN / DROP COLUMN are not supported yet")),
+    }
     Ok(())
 }

@@ -127,7 +127,7 @@ impl Builder<'_> {
         let old = self.regs(ncol);
         for i in 0..ncol {
             if t.rowid_alias != Some(i) {
-                self.op(Op::Column, cur, i as i32, (old + i) as i32);
+                self.emit_column(cur, t, i, old + i);
             }
         }
         let new = self.regs(ncol);
@@ -246,7 +246,7 @@ impl Builder<'_> {
         self.op(Op::Rowid, cur, rr as i32, 0);
         for (i, _) in t.columns.iter().enumerate() {
             if t.rowid_alias != Some(i) {
-                self.op(Op::Column, cur, i as i32, (base + i) as i32);
+                self.emit_column(cur, t, i, base + i);
             }
         }
         for (idx, &ic) in t.indexes.iter().zip(ics) {

@@ -267,6 +267,20 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Reads column `col` of `tb` through `cursor`. Rows written before
+    /// ALTER TABLE ADD COLUMN lack the column: they read as its default.
+    pub fn emit_column(&mut self, cursor: i32, tb: &crate::schema::Table, col: usize, target: usize) {
+        let dflt = tb.columns[col].default.as_ref().and_then(|(e, _)| super::ddl::const_default(e));
+        match dflt {
+            Some(v) if !v.is_null() => {
+                self.emit(Op::Column, cursor, col as i32, target as i32, P4::Value(v), 0);
+            }
+            _ => {
+                self.op(Op::Column, cursor, col as i32, target as i32);
+            }
+        }
+    }
+
     /// Computes `e` into a fresh register.
     pub fn expr_reg(&mut self, e: &Expr) -> Result<usize> {
         let r = self.reg();
@@ -302,8 +316,8 @@ impl Builder<'_> {
                 }
             },
             Expr::Column { table, column, double_quoted, .. } => match self.resolve_column(table.as_deref(), column)? {
-                Some(super::resolve::ColRef::Column { cursor, col, .. }) => {
-                    self.op(Op::Column, cursor, col as i32, t);
+                Some(super::resolve::ColRef::Column { cursor, col, table: tb, .. }) => {
+                    self.emit_column(cursor, &tb, col, target);
                 }
                 Some(super::resolve::ColRef::Rowid { cursor, .. }) => {
                     self.op(Op::Rowid, cursor, t, 0);

@@ -244,7 +244,7 @@ pub fn compile(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize) -> Resu
         Stmt::CreateView(v) => ddl::create_view(&mut b, v)?,
         Stmt::CreateTrigger(_) => return Err(Error::sql("CREATE TRIGGER is not supported yet")),
         Stmt::CreateVirtualTable(v) => return Err(Error::sql(format!("no such module: {}", v.module))),
-        Stmt::AlterTable(_) => return Err(Error::sql("ALTER TABLE is not supported yet")),
+        Stmt::AlterTable(a) => ddl::alter_table(&mut b, a)?,
         Stmt::Rollback { .. } | Stmt::Savepoint { .. } | Stmt::Release { .. } => {
             return Err(Error::sql("SAVEPOINT is not supported yet"))
         }

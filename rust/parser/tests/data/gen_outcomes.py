@@ -199,6 +199,29 @@ KEYWORD_TEMPLATES = [
  "SELECT * FROM t1 JOIN t2 K ON 1", "DROP TABLE K", "SELECT K.a FROM t AS K",
 ]
 
+SOUP_TOKENS = """SELECT FROM WHERE GROUP BY HAVING ORDER LIMIT OFFSET UNION ALL EXCEPT VALUES WITH AS DISTINCT
+JOIN LEFT NATURAL ON USING INSERT INTO REPLACE UPDATE SET DELETE RETURNING CREATE TABLE INDEX VIEW
+TRIGGER DROP ALTER IF NOT EXISTS PRIMARY KEY UNIQUE CHECK DEFAULT COLLATE NULL AND OR IS IN LIKE
+ESCAPE BETWEEN CASE WHEN THEN ELSE END CAST OVER FILTER PARTITION ROWS BEGIN COMMIT PRAGMA EXPLAIN
+( ) ( ) , , . * + - = < > || a b t x 'x' 1 2.5 ?""".split()
+SOUP_STARTS = ["SELECT", "INSERT INTO t", "UPDATE t SET", "DELETE FROM t", "CREATE TABLE z",
+               "CREATE INDEX", "SELECT a FROM t WHERE", "WITH"]
+
+def soups(n):
+    """Seeded random token sequences (no `;`: one statement each)."""
+    import random
+    rng = random.Random(20261124)
+    out = []
+    for _ in range(n):
+        toks = [rng.choice(SOUP_TOKENS) for _ in range(rng.randint(1, 25))]
+        s = rng.choice(SOUP_STARTS) + " " + " ".join(toks)
+        # Not comparable with a pre-3.42 SQLite: a JOIN_KW word as a
+        # function name (see the idj note in main()).
+        if re.search(r"\b(LEFT|NATURAL)\s*\(", s):
+            continue
+        out.append(s)
+    return out
+
 def main():
     os.chdir(tempfile.mkdtemp())
     cases = []
@@ -219,6 +242,8 @@ def main():
             if k in JOIN_KW and tpl in ("SELECT K (1)", "CREATE TABLE zq (a INT DEFAULT K)"):
                 continue
             add(tpl.replace("K", k))
+    for s in soups(4000):
+        add(s)
     for s in BASE:
         toks = tokens(s)
         for i in range(1, len(toks)):

@@ -1,0 +1,24 @@
+//! Debug aid: compare ferrolite's parse outcome with a SQLite outcome file
+//! (`SQL<TAB>OUTCOME` lines, see tests/data/gen_outcomes.py) and print the
+//! statements where they differ.
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: diff_tsv FILE");
+    let data = std::fs::read_to_string(path).expect("readable file");
+    let (mut total, mut bad) = (0, 0);
+    for line in data.lines() {
+        let Some((sql, expected)) = line.split_once('\t') else { continue };
+        total += 1;
+        let got = match ferrolite_parser::parse_one(sql) {
+            Ok(Some((_, end))) if sql[end..].trim().is_empty() => "OK".to_string(),
+            Ok(Some(_)) => "more than one statement".to_string(),
+            Ok(None) => "no statement".to_string(),
+            Err(e) => e.message,
+        };
+        if got != expected {
+            bad += 1;
+            println!("{sql}\n    sqlite:    {expected}\n    ferrolite: {got}");
+        }
+    }
+    println!("{bad} of {total} differ");
+}

@@ -59,17 +59,12 @@ func (c *Conn) Ping(ctx context.Context) error {
 }
 
 // ResetSession runs before a pooled connection is reused: a broken
-// connection is discarded and a transaction left open (a COMMIT that
-// failed, or BEGIN run by hand) is rolled back.
+// connection is discarded. A transaction begun with a BEGIN statement stays
+// open, as with other SQLite drivers: with db.SetMaxOpenConns(1), BEGIN,
+// statements and COMMIT may run as separate db.Exec calls.
 func (c *Conn) ResetSession(ctx context.Context) error {
 	if !c.IsValid() {
 		return driver.ErrBadConn
-	}
-	c.txReadOnly = false
-	if !c.raw.GetAutocommit() {
-		if err := c.raw.Exec(ctx, "ROLLBACK"); err != nil {
-			return driver.ErrBadConn
-		}
 	}
 	return nil
 }

@@ -508,21 +508,32 @@ func TestPingAndConnState(t *testing.T) {
 	}
 	mustExec(t, db, `CREATE TABLE m(x)`)
 	mustExec(t, db, `INSERT INTO m VALUES (1), (2)`)
-	// A transaction left open by hand is rolled back before reuse.
-	conn, err := db.Conn(context.Background())
+	// BEGIN and COMMIT as separate calls on a one-connection pool span the
+	// statements between them (the pure-Go shell relies on this).
+	mustExec(t, db, `BEGIN`)
+	mustExec(t, db, `DELETE FROM m`)
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM m`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("inside the transaction: %d rows, %v", n, err)
+	}
+	mustExec(t, db, `ROLLBACK`)
+	if err := db.QueryRow(`SELECT count(*) FROM m`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("after ROLLBACK: %d rows, %v", n, err)
+	}
+	rows, err := db.Query(`BEGIN`) // as the shell runs every statement
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.ExecContext(context.Background(), `BEGIN; DELETE FROM m;`); err != nil {
-		t.Fatal(err)
+	for rows.Next() {
 	}
-	conn.Close()
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM m`).Scan(&n); err != nil || n != 2 {
-		t.Errorf("after a dangling transaction: %d rows, %v", n, err)
+	rows.Close()
+	mustExec(t, db, `INSERT INTO m VALUES (3)`)
+	mustExec(t, db, `COMMIT`)
+	if err := db.QueryRow(`SELECT count(*) FROM m`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("after BEGIN through Query, INSERT, COMMIT: %d rows, %v", n, err)
 	}
 	// Raw access to the low-level API.
-	conn, _ = db.Conn(context.Background())
+	conn, _ := db.Conn(context.Background())
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
 		c := dc.(*driver.Conn).Raw()

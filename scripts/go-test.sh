@@ -22,9 +22,10 @@ cd "$root/go"
 echo "go-test: vet"
 go vet ./...
 echo "go-test: test"
-go test -count=1 ./... "$@"
+status=0
+go test -count=1 ./... "$@" || status=1
 echo "go-test: vfs with the process-owned POSIX lock table (darwin's implementation)"
-go test -count=1 -tags ferrolite_posixlocks ./internal/vfs/
+go test -count=1 -tags ferrolite_posixlocks ./internal/vfs/ || status=1
 for target in linux/arm64 darwin/arm64 windows/amd64; do
   echo "go-test: build $target"
   GOOS=${target%/*} GOARCH=${target#*/} go build ./...
@@ -46,6 +47,10 @@ fi
 check=$(sqlite3 "$work/example.db" 'PRAGMA integrity_check; SELECT count(*) FROM books;')
 if [ "$check" != $'ok\n3' ]; then
   echo "go-test: sqlite3 on the example's database says: $check" >&2
+  exit 1
+fi
+if [ "$status" != 0 ]; then
+  echo "go-test: FAILED (see the test output above)" >&2
   exit 1
 fi
 echo "go-test: ok"

@@ -7,7 +7,9 @@ fn main() {
     let data = std::fs::read_to_string(path).expect("readable file");
     let (mut total, mut bad) = (0, 0);
     for line in data.lines() {
-        let Some((sql, expected)) = line.split_once('\t') else { continue };
+        let Some((sql, expected)) = line.split_once('\t') else {
+            continue;
+        };
         total += 1;
         let got = match ferrolite_parser::parse_one(sql) {
             Ok(Some((_, end))) if sql[end..].trim().is_empty() => "OK".to_string(),

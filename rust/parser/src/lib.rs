@@ -10,6 +10,8 @@
 //! - `parse_one_spanned` also gives the statement's span; `schema_sql`
 //!   turns a parsed CREATE statement into the exact text SQLite stores in
 //!   sqlite_schema.
+//! - `parse_one_with` takes `ParseOptions`; `ParsedStmt::params` is the
+//!   statement's parameter table, numbered as SQLite numbers it.
 //! - `parse_all` parses every statement of a script.
 //!
 //! Modules: `ast` (the tree), `lexer` + `keywords` (tokens), `literal`
@@ -30,6 +32,7 @@ pub mod schema_text;
 pub use ast::*;
 pub use error::ParseError;
 pub use parser::{
-    parse_all, parse_one, parse_one_spanned, ParsedStmt, MAX_EXPR_DEPTH, MAX_NESTING,
+    parse_all, parse_one, parse_one_spanned, parse_one_with, ParseOptions, ParsedStmt,
+    MAX_EXPR_DEPTH, MAX_NESTING,
 };
 pub use schema_text::{alter_add_column_text, schema_sql};

@@ -391,3 +391,54 @@ fn nesting_is_bounded() {
         "parser stack overflow"
     );
 }
+
+#[test]
+fn parameter_table_follows_sqlite_numbering() {
+    let table = |sql: &str| parse_one_spanned(sql).unwrap().unwrap().params;
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(table("SELECT 1"), vec![]);
+    assert_eq!(table("SELECT ?, ?, ?"), vec![None, None, None]);
+    assert_eq!(
+        table("SELECT ?5, ?"),
+        vec![None, None, None, None, s("?5"), None]
+    );
+    // A later `?2` names the slot a bare `?` created (sqlite3VListNumToName).
+    assert_eq!(
+        table("SELECT :a, ?, :b, :a, @c, ?2"),
+        vec![s(":a"), s("?2"), s(":b"), s("@c")]
+    );
+    assert_eq!(
+        table("SELECT :a, ?, :b, :a, @c"),
+        vec![s(":a"), None, s(":b"), s("@c")]
+    );
+    assert_eq!(table("SELECT ?2, ?1, ?2"), vec![s("?1"), s("?2")]);
+    // Source order decides, whatever clause the parameter is in; LIMIT x, y
+    // numbers x first.
+    assert_eq!(
+        table("SELECT :r FROM t WHERE a = :w GROUP BY :g LIMIT :o, :l"),
+        vec![s(":r"), s(":w"), s(":g"), s(":o"), s(":l")]
+    );
+    // Opt-in: every `?` becomes its number in the tree.
+    let p = parse_one_with(
+        "SELECT ?, :a, ? LIMIT ?",
+        ParseOptions {
+            number_anonymous_params: true,
+        },
+    )
+    .unwrap()
+    .unwrap();
+    let c = match p.stmt {
+        Stmt::Select(s) => match s.body.first {
+            SelectCore::Select(c) => c,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    let params: Vec<String> = c.columns.iter().map(|rc| rc.to_string()).collect();
+    assert_eq!(params, vec!["?1", ":a", "?3"]);
+    assert_eq!(p.params, vec![None, s(":a"), None, None]);
+    let many = format!("SELECT {}", vec!["?"; 32767].join(","));
+    assert_eq!(err(&many), "too many SQL variables");
+    let ok = format!("SELECT {}", vec!["?"; 32766].join(","));
+    assert_eq!(parse_one_spanned(&ok).unwrap().unwrap().params.len(), 32766);
+}

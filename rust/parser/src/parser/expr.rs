@@ -706,31 +706,54 @@ impl<'a> Parser<'a> {
     #[inline(never)]
     fn param(&mut self, tok: crate::lexer::Token) -> PResult<Param> {
         let text = tok.text(self.src);
-        if let Some(digits) = text.strip_prefix('?') {
-            if digits.is_empty() {
-                return Ok(Param::Anonymous);
-            }
-            let n: u64 = digits
-                .trim_start_matches('0')
-                .parse::<u64>()
-                .ok()
-                .filter(|_| digits.trim_start_matches('0').len() <= 18)
-                .unwrap_or(if digits.bytes().all(|b| b == b'0') {
-                    0
-                } else {
-                    u64::MAX
-                });
-            if n < 1 || n > MAX_VARIABLE_NUMBER as u64 {
-                return Err(self.error_at(
-                    tok.start,
-                    format!("variable number must be between ?1 and ?{MAX_VARIABLE_NUMBER}"),
-                ));
-            }
-            return Ok(Param::Numbered(n as u32));
-        }
         if text.starts_with('#') && text.as_bytes().get(1).is_some_and(|b| b.is_ascii_digit()) {
             return Err(self.error_at(tok.start, format!("near \"{text}\": syntax error")));
         }
-        Ok(Param::Named(text.to_string()))
+        // sqlite3ExprAssignVarNumber.
+        let param = match text.strip_prefix('?') {
+            Some("") => {
+                self.params.push(None);
+                let n = self.params.len() as u32;
+                if self.number_anonymous {
+                    Param::Numbered(n)
+                } else {
+                    Param::Anonymous
+                }
+            }
+            Some(digits) => {
+                let significant = digits.trim_start_matches('0');
+                let n = if significant.is_empty() {
+                    0
+                } else if significant.len() > 18 {
+                    u64::MAX
+                } else {
+                    significant.parse::<u64>().unwrap_or(u64::MAX)
+                };
+                if n < 1 || n > MAX_VARIABLE_NUMBER as u64 {
+                    return Err(self.error_at(
+                        tok.start,
+                        format!("variable number must be between ?1 and ?{MAX_VARIABLE_NUMBER}"),
+                    ));
+                }
+                let idx = n as usize - 1;
+                if self.params.len() <= idx {
+                    self.params.resize(idx + 1, None);
+                }
+                if self.params[idx].is_none() {
+                    self.params[idx] = Some(text.to_string());
+                }
+                Param::Numbered(n as u32)
+            }
+            None => {
+                if !self.params.iter().any(|p| p.as_deref() == Some(text)) {
+                    self.params.push(Some(text.to_string()));
+                }
+                Param::Named(text.to_string())
+            }
+        };
+        if self.params.len() > MAX_VARIABLE_NUMBER as usize {
+            return Err(self.error_at(tok.start, "too many SQL variables"));
+        }
+        Ok(param)
     }
 }

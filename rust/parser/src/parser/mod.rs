@@ -63,6 +63,13 @@ pub struct ParsedStmt {
     /// Start of the token after the statement: its `;`, or the end of input
     /// (so `span.end..tail_start` is the whitespace and comments between).
     pub tail_start: usize,
+    /// SQLite's parameter table: entry `i` is parameter number `i + 1` and
+    /// holds its name (`:a`, `@b`, `$c`, `?7`) or None for a `?`. Its length
+    /// is the statement's parameter count (sqlite3_bind_parameter_count).
+    /// Numbers follow source order as in SQLite: `?` takes the highest
+    /// number so far plus one, `?NNN` is NNN, and a name takes the next
+    /// number on first use and the same number afterwards.
+    pub params: Vec<Option<String>>,
 }
 
 /// Parse the first statement of `sql`. Returns `Ok(None)` when only
@@ -74,7 +81,23 @@ pub fn parse_one(sql: &str) -> Result<Option<(Stmt, usize)>, ParseError> {
 
 /// Like `parse_one`, also giving the statement's span.
 pub fn parse_one_spanned(sql: &str) -> Result<Option<ParsedStmt>, ParseError> {
+    parse_one_with(sql, ParseOptions::default())
+}
+
+/// Options for `parse_one_with`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Replace every `?` with `Param::Numbered(n)`, `n` being the number
+    /// SQLite gives it (sqlite3ExprAssignVarNumber, in source order). With
+    /// `ParsedStmt::params` this makes parameter numbering independent of
+    /// the order in which a compiler visits the tree.
+    pub number_anonymous_params: bool,
+}
+
+/// `parse_one_spanned` with options.
+pub fn parse_one_with(sql: &str, opts: ParseOptions) -> Result<Option<ParsedStmt>, ParseError> {
     let mut p = Parser::new(sql, 0);
+    p.number_anonymous = opts.number_anonymous_params;
     while p.peek() == TokenKind::Semi {
         p.advance();
     }
@@ -93,6 +116,7 @@ pub fn parse_one_spanned(sql: &str) -> Result<Option<ParsedStmt>, ParseError> {
                 span,
                 end: t.end,
                 tail_start: t.start,
+                params: p.params,
             }))
         }
         TokenKind::Eof => {
@@ -102,6 +126,7 @@ pub fn parse_one_spanned(sql: &str) -> Result<Option<ParsedStmt>, ParseError> {
                 span,
                 end,
                 tail_start: end,
+                params: p.params,
             }))
         }
         _ => Err(p.syntax_error()),
@@ -138,6 +163,9 @@ pub(crate) struct Parser<'a> {
     /// End offset of the last consumed token.
     pub(crate) last_end: usize,
     depth: u32,
+    /// The parameter table built so far (see `ParsedStmt::params`).
+    pub(crate) params: Vec<Option<String>>,
+    pub(crate) number_anonymous: bool,
 }
 
 fn is_join_kw(k: Kw) -> bool {
@@ -156,6 +184,8 @@ impl<'a> Parser<'a> {
             pos: 0,
             last_end: pos,
             depth: 0,
+            params: Vec::new(),
+            number_anonymous: false,
         }
     }
 

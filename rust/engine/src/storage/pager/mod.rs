@@ -104,15 +104,7 @@ impl Pager {
             vfs: vfs.clone(),
             journal_path: format!("{path}-journal"),
             wal_path: format!("{path}-wal"),
-            file: {
-                let size = file.size()?;
-                if size > 0 {
-                    let mut h = [0u8; 100];
-                    file.read_at(&mut h, 0)?;
-                    header::validate(&h)?;
-                }
-                file
-            },
+            file,
             lock: LockState::new(),
             read_only,
             page_size,
@@ -130,7 +122,23 @@ impl Pager {
             db_dirty_on_disk: false,
             header_read_only: false,
         };
-        p.read_header()?;
+        // Validate what is there now; sizes are read at begin_read, after
+        // any hot-journal recovery.
+        if p.file.size()? > 0 {
+            let mut h = [0u8; 100];
+            p.file.read_at(&mut h, 0)?;
+            match header::validate(&h) {
+                Ok(info) => {
+                    p.page_size = info.page_size;
+                    p.reserved = info.reserved;
+                    p.cache.set_limit(cache_pages(p.cache_size, p.page_size));
+                }
+                // A journal may restore a header torn by a crash: decide at
+                // begin_read, after recovery.
+                Err(_) if p.vfs.exists(&p.journal_path)? => {}
+                Err(e) => return Err(e),
+            }
+        }
         Ok(p)
     }
 
@@ -214,9 +222,14 @@ impl Pager {
             return Err(Error::new(codes::CANTOPEN, "unable to open database file (WAL mode is not supported yet)"));
         }
         self.cache.set_limit(cache_pages(self.cache_size, self.page_size));
+        let file_pages = size.div_ceil(u64::from(self.page_size)).min(u64::from(u32::MAX)) as u32;
         self.db_size = match info.db_size {
+            // As SQLite: a header claiming more pages than the file has is corrupt.
+            Some(n) if n > file_pages => {
+                return Err(Error::corrupt(format!("header size {n} pages > file size {file_pages} pages")));
+            }
             Some(n) => n,
-            None => size.div_ceil(u64::from(self.page_size)).min(u64::from(u32::MAX)) as u32,
+            None => file_pages,
         };
         Ok(())
     }

@@ -1,7 +1,11 @@
 package driver
 
 // stmtCache keeps recently used prepared statements of one connection,
-// keyed by their SQL, least recently used evicted first. A statement is
+// keyed by their SQL, least recently used evicted first. Statements
+// compiled before a schema change may be stale (the engine does not
+// re-prepare them), so the cache is cleared after any statement that may
+// change the schema (schemaChanging) and statements checked out before
+// that are not taken back. A statement is
 // checked out (removed) while in use and checked back in when its user is
 // done, so a cached statement is never used twice at once. Only
 // statements whose SQL holds exactly one statement are cached.
@@ -9,11 +13,13 @@ package driver
 import (
 	"container/list"
 	"context"
+	"strings"
 
 	ferrolite "github.com/ferrolite/ferrolite/go"
 )
 
 type stmtCache struct {
+	gen   uint64 // bumped by clear; statements from an older generation are not kept
 	max   int
 	order *list.List               // front = most recently returned
 	byKey map[string]*list.Element // value: *cachedStmt
@@ -43,9 +49,10 @@ func (c *stmtCache) take(query string) *ferrolite.Stmt {
 }
 
 // put resets a statement and keeps it, or finalizes it when the cache is
-// off, already holds that SQL, or the reset fails.
-func (c *stmtCache) put(query string, s *ferrolite.Stmt) {
-	if c.max == 0 {
+// off, already holds that SQL, the reset fails, or the statement was
+// prepared before the last clear (generation gen).
+func (c *stmtCache) put(query string, s *ferrolite.Stmt, gen uint64) {
+	if c.max == 0 || gen != c.gen {
 		s.Close()
 		return
 	}
@@ -70,11 +77,48 @@ func (c *stmtCache) put(query string, s *ferrolite.Stmt) {
 // len is the number of cached statements.
 func (c *stmtCache) len() int { return c.order.Len() }
 
-// clear finalizes every cached statement.
+// clear finalizes every cached statement and starts a new generation.
 func (c *stmtCache) clear() {
+	c.gen++
 	for e := c.order.Front(); e != nil; e = e.Next() {
 		e.Value.(*cachedStmt).stmt.Close()
 	}
 	c.order.Init()
 	c.byKey = map[string]*list.Element{}
+}
+
+// schemaChanging reports whether a statement may change the schema (or
+// undo a change): its first keyword is CREATE, DROP, ALTER, ROLLBACK,
+// RELEASE, VACUUM, REINDEX, ANALYZE, ATTACH, DETACH or PRAGMA.
+func schemaChanging(sql string) bool {
+	i := 0
+	for i < len(sql) {
+		switch {
+		case sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\n' || sql[i] == '\r' || sql[i] == '\f' || sql[i] == ';':
+			i++
+		case strings.HasPrefix(sql[i:], "--"):
+			j := strings.IndexByte(sql[i:], '\n')
+			if j < 0 {
+				return false
+			}
+			i += j + 1
+		case strings.HasPrefix(sql[i:], "/*"):
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				return false
+			}
+			i += j + 4
+		default:
+			j := i
+			for j < len(sql) && (sql[j] >= 'a' && sql[j] <= 'z' || sql[j] >= 'A' && sql[j] <= 'Z') {
+				j++
+			}
+			switch strings.ToUpper(sql[i:j]) {
+			case "CREATE", "DROP", "ALTER", "ROLLBACK", "RELEASE", "VACUUM", "REINDEX", "ANALYZE", "ATTACH", "DETACH", "PRAGMA":
+				return true
+			}
+			return false
+		}
+	}
+	return false
 }

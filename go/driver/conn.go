@@ -122,13 +122,22 @@ func (c *Conn) prepare(ctx context.Context, query string) (s *ferrolite.Stmt, ta
 }
 
 // release returns a statement to the cache if it may be cached (its SQL was
-// a single statement), or finalizes it.
-func (c *Conn) release(query string, s *ferrolite.Stmt, cacheable bool) {
+// a single statement and no schema change happened since gen), or
+// finalizes it.
+func (c *Conn) release(query string, s *ferrolite.Stmt, cacheable bool, gen uint64) {
 	if cacheable && !c.closed {
-		c.cache.put(query, s)
+		c.cache.put(query, s, gen)
 		return
 	}
 	s.Close()
+}
+
+// ran notes that the statement sql ran: a possible schema change
+// invalidates the statement cache.
+func (c *Conn) ran(sql string) {
+	if schemaChanging(sql) {
+		c.cache.clear()
+	}
 }
 
 // moreStatements reports whether tail holds another statement.
@@ -167,7 +176,7 @@ func (c *Conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 		}
 		return nil, ferrolite.NewError(ferrolite.ExtendedErrorCode(ferrolite.ERROR), "ferrolite: Prepare: the SQL holds more than one statement")
 	}
-	return &stmt{c: c, s: s, query: query, cacheable: cached || isBlank(tail)}, nil
+	return &stmt{c: c, s: s, query: query, cacheable: cached || isBlank(tail), gen: c.cache.gen}, nil
 }
 
 // Prepare prepares a statement.
@@ -190,6 +199,7 @@ func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	offset, bound := 0, 0
 	first := true
 	for {
+		gen := c.cache.gen
 		s, tail, cached, err := c.prepare(ctx, query)
 		if err != nil {
 			return nil, err
@@ -203,8 +213,9 @@ func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		}
 		if err == nil {
 			err = s.ExecValues(ctx, vals)
+			c.ran(query[:len(query)-len(tail)])
 		}
-		c.release(query, s, first && (cached || isBlank(tail)))
+		c.release(query, s, first && (cached || isBlank(tail)), gen)
 		if err != nil {
 			return nil, err
 		}
@@ -224,6 +235,7 @@ func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.Name
 
 // QueryContext runs a query; the SQL must hold one statement.
 func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	gen := c.cache.gen
 	s, tail, cached, err := c.prepare(ctx, query)
 	if err != nil {
 		return nil, err
@@ -239,7 +251,7 @@ func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		s.Close()
 		return nil, err
 	}
-	st := &stmt{c: c, s: s, query: query, cacheable: cached || isBlank(tail), transient: true}
+	st := &stmt{c: c, s: s, query: query, cacheable: cached || isBlank(tail), transient: true, gen: gen}
 	return st.run(ctx, args)
 }
 

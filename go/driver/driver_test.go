@@ -549,3 +549,43 @@ func TestPingAndConnState(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Cached statements must not outlive a schema change: "SELECT *" sees
+// added columns and a table dropped and re-created with other columns.
+func TestStatementCacheAcrossSchemaChanges(t *testing.T) {
+	db := openDB(t, ":memory:")
+	db.SetMaxOpenConns(1)
+	mustExec(t, db, `CREATE TABLE t(a); INSERT INTO t VALUES (1)`)
+	cols := func() string {
+		t.Helper()
+		rows, err := db.Query(`SELECT * FROM t`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		c, _ := rows.Columns()
+		return strings.Join(c, ",")
+	}
+	if got := cols(); got != "a" {
+		t.Fatalf("columns %q", got)
+	}
+	mustExec(t, db, `ALTER TABLE t ADD COLUMN b DEFAULT 7`)
+	if got := cols(); got != "a,b" {
+		t.Errorf("after ADD COLUMN: %q, want a,b", got)
+	}
+	rows, err := db.Query(`DROP TABLE t`) // schema change through Query
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+	}
+	rows.Close()
+	mustExec(t, db, `CREATE TABLE t(x, y, z); INSERT INTO t VALUES (1, 2, 3)`)
+	if got := cols(); got != "x,y,z" {
+		t.Errorf("after DROP and CREATE: %q, want x,y,z", got)
+	}
+	var z int
+	if err := db.QueryRow(`SELECT z FROM t`).Scan(&z); err != nil || z != 3 {
+		t.Errorf("z = %d, %v", z, err)
+	}
+}

@@ -43,18 +43,18 @@ func TestParseDSN(t *testing.T) {
 
 func TestParseDSNErrors(t *testing.T) {
 	bad := map[string]string{
-		"":                                    "empty path",
-		"file:":                               "empty path",
-		"file:a.db?mode=rx":                   "no such access mode",
-		"file:a.db?_txlock=later":             "_txlock",
-		"file:a.db?_pragma=busy_timeout(x)":   "busy_timeout",
-		"file:a.db?_pragma=foo(1":             "missing )",
+		"":                                      "empty path",
+		"file:":                                 "empty path",
+		"file:a.db?mode=rx":                     "no such access mode",
+		"file:a.db?_txlock=later":               "_txlock",
+		"file:a.db?_pragma=busy_timeout(x)":     "busy_timeout",
+		"file:a.db?_pragma=foo(1":               "missing )",
 		"file:a.db?_pragma=x%3Bdrop(1)":         "pragma name",
 		"file:a.db?_pragma=user_version(1%3B2)": "pragma value",
-		"file:a.db?cache=shared":              "not supported",
-		"file:a.db?bogus=1":                   "unknown option",
-		"file://remote/a.db":                  "authority",
-		"file:a.db?_stmt_cache=-3":            "_stmt_cache",
+		"file:a.db?cache=shared":                "not supported",
+		"file:a.db?bogus=1":                     "unknown option",
+		"file://remote/a.db":                    "authority",
+		"file:a.db?_stmt_cache=-3":              "_stmt_cache",
 	}
 	for dsn, want := range bad {
 		_, err := ParseDSN(dsn)

@@ -37,9 +37,10 @@ func (r *rows) Close() error {
 		return nil
 	}
 	st.rowsOpen = false
+	st.c.ran(st.query)
 	if st.transient || st.closed {
 		st.closed = true
-		st.c.release(st.query, st.s, st.cacheable)
+		st.c.release(st.query, st.s, st.cacheable, st.gen)
 		return nil
 	}
 	// Keep the prepared statement ready for its next run; a failed reset

@@ -18,6 +18,7 @@ type stmt struct {
 	transient bool // made for one QueryContext call: released when rows close
 	rowsOpen  bool
 	closed    bool
+	gen       uint64 // cache generation when prepared (see stmtCache)
 }
 
 var (
@@ -32,7 +33,7 @@ func (st *stmt) Close() error {
 	}
 	st.closed = true
 	if st.s != nil && !st.rowsOpen {
-		st.c.release(st.query, st.s, st.cacheable)
+		st.c.release(st.query, st.s, st.cacheable, st.gen)
 	}
 	return nil
 }
@@ -71,7 +72,9 @@ func (st *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driv
 	if err := st.c.checkWritable(st.s); err != nil {
 		return nil, err
 	}
-	if err := st.s.ExecValues(ctx, vals); err != nil {
+	err = st.s.ExecValues(ctx, vals)
+	st.c.ran(st.query)
+	if err != nil {
 		return nil, err
 	}
 	return result{lastID: st.c.raw.LastInsertRowID(), changes: st.c.raw.Changes()}, nil
@@ -92,7 +95,7 @@ func (st *stmt) run(ctx context.Context, args []driver.NamedValue) (driver.Rows,
 	fail := func(err error) (driver.Rows, error) {
 		if st.transient {
 			st.closed = true
-			st.c.release(st.query, st.s, st.cacheable)
+			st.c.release(st.query, st.s, st.cacheable, st.gen)
 		}
 		return nil, err
 	}

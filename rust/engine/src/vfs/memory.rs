@@ -10,7 +10,9 @@
 //! Fault injection (tests): `fail_writes_after(n)` lets the next n writes
 //! and syncs succeed, then fails every later one with IOERR_WRITE, which
 //! simulates a crash at that point; `snapshot()` copies every file into a
-//! new, independent `MemoryVfs` (the "disk after the crash").
+//! new, independent `MemoryVfs` (the "disk after the crash", every write
+//! kept); `crash_snapshot(seed)` models a power loss instead: writes not
+//! yet synced survive or not, sector by sector.
 
 use crate::error::{codes, Error, Result};
 use crate::vfs::{OpenOptions, RangeLock, SyncKind, Vfs, VfsFile};
@@ -29,6 +31,8 @@ struct RangeEntry {
 #[derive(Default)]
 struct MemData {
     bytes: Vec<u8>,
+    /// Contents as of the last sync (what surely survives a power loss).
+    durable: Vec<u8>,
     locks: Vec<RangeEntry>,
 }
 
@@ -88,7 +92,38 @@ impl MemoryVfs {
     pub fn snapshot(&self) -> MemoryVfs {
         let copy = MemoryVfs::new();
         for (k, v) in self.shared.files.borrow().iter() {
-            let d = MemData { bytes: v.borrow().bytes.clone(), locks: Vec::new() };
+            let v = v.borrow();
+            let d = MemData { bytes: v.bytes.clone(), durable: v.durable.clone(), locks: Vec::new() };
+            copy.shared.files.borrow_mut().insert(k.clone(), Rc::new(RefCell::new(d)));
+        }
+        copy
+    }
+
+    /// The disk after a power loss: for every file, each 512-byte sector
+    /// written since the last sync independently keeps either its synced
+    /// or its newest contents, and the length is either the synced or the
+    /// newest one (chosen by `seed`). Synced data always survives.
+    pub fn crash_snapshot(&self, seed: u64) -> MemoryVfs {
+        let copy = MemoryVfs::new();
+        let mut x = seed | 1;
+        let mut coin = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x & 1 == 1
+        };
+        for (k, v) in self.shared.files.borrow().iter() {
+            let v = v.borrow();
+            let len = if coin() { v.bytes.len() } else { v.durable.len() };
+            let mut out = vec![0u8; len];
+            for (i, chunk) in out.chunks_mut(512).enumerate() {
+                let start = i * 512;
+                let src = if coin() { &v.bytes } else { &v.durable };
+                for (j, b) in chunk.iter_mut().enumerate() {
+                    *b = src.get(start + j).copied().unwrap_or(0);
+                }
+            }
+            let d = MemData { bytes: out.clone(), durable: out, locks: Vec::new() };
             copy.shared.files.borrow_mut().insert(k.clone(), Rc::new(RefCell::new(d)));
         }
         copy
@@ -101,7 +136,7 @@ impl MemoryVfs {
 
     /// Creates or replaces a file with `bytes`.
     pub fn put_file(&self, path: &str, bytes: Vec<u8>) {
-        let d = MemData { bytes, locks: Vec::new() };
+        let d = MemData { durable: bytes.clone(), bytes, locks: Vec::new() };
         self.shared.files.borrow_mut().insert(path.to_owned(), Rc::new(RefCell::new(d)));
     }
 }
@@ -247,7 +282,10 @@ impl VfsFile for MemFile {
         if self.read_only {
             return Ok(());
         }
-        self.shared.spend()
+        self.shared.spend()?;
+        let mut d = self.data.borrow_mut();
+        d.durable = d.bytes.clone();
+        Ok(())
     }
 
     fn size(&mut self) -> Result<u64> {

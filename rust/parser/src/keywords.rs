@@ -159,7 +159,7 @@ pub enum Kw {
     Without,
 }
 
-/// Every keyword, for tests and tooling.
+/// Every keyword with its spelling, in byte order.
 pub const ALL_KEYWORDS: &[(&str, Kw)] = &[
     ("ABORT", Kw::Abort),
     ("ACTION", Kw::Action),
@@ -310,158 +310,47 @@ pub const ALL_KEYWORDS: &[(&str, Kw)] = &[
     ("WITHOUT", Kw::Without),
 ];
 
+/// Slots of the keyword hash table (open addressing, load about 0.3).
+const HASH_SLOTS: usize = 512;
+const EMPTY: u8 = u8::MAX;
+
+const fn keyword_hash(b: &[u8]) -> usize {
+    let n = b.len();
+    (b[0] as usize * 31 + b[n - 1] as usize * 7 + b[n / 2] as usize * 3 + n) % HASH_SLOTS
+}
+
+/// Index into `ALL_KEYWORDS` per slot, built at compile time.
+static KEYWORD_SLOTS: [u8; HASH_SLOTS] = {
+    let mut t = [EMPTY; HASH_SLOTS];
+    let mut i = 0;
+    while i < ALL_KEYWORDS.len() {
+        let mut h = keyword_hash(ALL_KEYWORDS[i].0.as_bytes());
+        while t[h] != EMPTY {
+            h = (h + 1) % HASH_SLOTS;
+        }
+        t[h] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// The keyword spelled by `upper` (ASCII upper case), if any.
 pub fn lookup(upper: &[u8]) -> Option<Kw> {
-    Some(match upper {
-        b"ABORT" => Kw::Abort,
-        b"ACTION" => Kw::Action,
-        b"ADD" => Kw::Add,
-        b"AFTER" => Kw::After,
-        b"ALL" => Kw::All,
-        b"ALTER" => Kw::Alter,
-        b"ALWAYS" => Kw::Always,
-        b"ANALYZE" => Kw::Analyze,
-        b"AND" => Kw::And,
-        b"AS" => Kw::As,
-        b"ASC" => Kw::Asc,
-        b"ATTACH" => Kw::Attach,
-        b"AUTOINCREMENT" => Kw::Autoincrement,
-        b"BEFORE" => Kw::Before,
-        b"BEGIN" => Kw::Begin,
-        b"BETWEEN" => Kw::Between,
-        b"BY" => Kw::By,
-        b"CASCADE" => Kw::Cascade,
-        b"CASE" => Kw::Case,
-        b"CAST" => Kw::Cast,
-        b"CHECK" => Kw::Check,
-        b"COLLATE" => Kw::Collate,
-        b"COLUMN" => Kw::Column,
-        b"COMMIT" => Kw::Commit,
-        b"CONFLICT" => Kw::Conflict,
-        b"CONSTRAINT" => Kw::Constraint,
-        b"CREATE" => Kw::Create,
-        b"CROSS" => Kw::Cross,
-        b"CURRENT" => Kw::Current,
-        b"CURRENT_DATE" => Kw::CurrentDate,
-        b"CURRENT_TIME" => Kw::CurrentTime,
-        b"CURRENT_TIMESTAMP" => Kw::CurrentTimestamp,
-        b"DATABASE" => Kw::Database,
-        b"DEFAULT" => Kw::Default,
-        b"DEFERRABLE" => Kw::Deferrable,
-        b"DEFERRED" => Kw::Deferred,
-        b"DELETE" => Kw::Delete,
-        b"DESC" => Kw::Desc,
-        b"DETACH" => Kw::Detach,
-        b"DISTINCT" => Kw::Distinct,
-        b"DO" => Kw::Do,
-        b"DROP" => Kw::Drop,
-        b"EACH" => Kw::Each,
-        b"ELSE" => Kw::Else,
-        b"END" => Kw::End,
-        b"ESCAPE" => Kw::Escape,
-        b"EXCEPT" => Kw::Except,
-        b"EXCLUDE" => Kw::Exclude,
-        b"EXCLUSIVE" => Kw::Exclusive,
-        b"EXISTS" => Kw::Exists,
-        b"EXPLAIN" => Kw::Explain,
-        b"FAIL" => Kw::Fail,
-        b"FILTER" => Kw::Filter,
-        b"FIRST" => Kw::First,
-        b"FOLLOWING" => Kw::Following,
-        b"FOR" => Kw::For,
-        b"FOREIGN" => Kw::Foreign,
-        b"FROM" => Kw::From,
-        b"FULL" => Kw::Full,
-        b"GENERATED" => Kw::Generated,
-        b"GLOB" => Kw::Glob,
-        b"GROUP" => Kw::Group,
-        b"GROUPS" => Kw::Groups,
-        b"HAVING" => Kw::Having,
-        b"IF" => Kw::If,
-        b"IGNORE" => Kw::Ignore,
-        b"IMMEDIATE" => Kw::Immediate,
-        b"IN" => Kw::In,
-        b"INDEX" => Kw::Index,
-        b"INDEXED" => Kw::Indexed,
-        b"INITIALLY" => Kw::Initially,
-        b"INNER" => Kw::Inner,
-        b"INSERT" => Kw::Insert,
-        b"INSTEAD" => Kw::Instead,
-        b"INTERSECT" => Kw::Intersect,
-        b"INTO" => Kw::Into,
-        b"IS" => Kw::Is,
-        b"ISNULL" => Kw::Isnull,
-        b"JOIN" => Kw::Join,
-        b"KEY" => Kw::Key,
-        b"LAST" => Kw::Last,
-        b"LEFT" => Kw::Left,
-        b"LIKE" => Kw::Like,
-        b"LIMIT" => Kw::Limit,
-        b"MATCH" => Kw::Match,
-        b"MATERIALIZED" => Kw::Materialized,
-        b"NATURAL" => Kw::Natural,
-        b"NO" => Kw::No,
-        b"NOT" => Kw::Not,
-        b"NOTHING" => Kw::Nothing,
-        b"NOTNULL" => Kw::Notnull,
-        b"NULL" => Kw::Null,
-        b"NULLS" => Kw::Nulls,
-        b"OF" => Kw::Of,
-        b"OFFSET" => Kw::Offset,
-        b"ON" => Kw::On,
-        b"OR" => Kw::Or,
-        b"ORDER" => Kw::Order,
-        b"OTHERS" => Kw::Others,
-        b"OUTER" => Kw::Outer,
-        b"OVER" => Kw::Over,
-        b"PARTITION" => Kw::Partition,
-        b"PLAN" => Kw::Plan,
-        b"PRAGMA" => Kw::Pragma,
-        b"PRECEDING" => Kw::Preceding,
-        b"PRIMARY" => Kw::Primary,
-        b"QUERY" => Kw::Query,
-        b"RAISE" => Kw::Raise,
-        b"RANGE" => Kw::Range,
-        b"RECURSIVE" => Kw::Recursive,
-        b"REFERENCES" => Kw::References,
-        b"REGEXP" => Kw::Regexp,
-        b"REINDEX" => Kw::Reindex,
-        b"RELEASE" => Kw::Release,
-        b"RENAME" => Kw::Rename,
-        b"REPLACE" => Kw::Replace,
-        b"RESTRICT" => Kw::Restrict,
-        b"RETURNING" => Kw::Returning,
-        b"RIGHT" => Kw::Right,
-        b"ROLLBACK" => Kw::Rollback,
-        b"ROW" => Kw::Row,
-        b"ROWS" => Kw::Rows,
-        b"SAVEPOINT" => Kw::Savepoint,
-        b"SELECT" => Kw::Select,
-        b"SET" => Kw::Set,
-        b"TABLE" => Kw::Table,
-        b"TEMP" => Kw::Temp,
-        b"TEMPORARY" => Kw::Temporary,
-        b"THEN" => Kw::Then,
-        b"TIES" => Kw::Ties,
-        b"TO" => Kw::To,
-        b"TRANSACTION" => Kw::Transaction,
-        b"TRIGGER" => Kw::Trigger,
-        b"UNBOUNDED" => Kw::Unbounded,
-        b"UNION" => Kw::Union,
-        b"UNIQUE" => Kw::Unique,
-        b"UPDATE" => Kw::Update,
-        b"USING" => Kw::Using,
-        b"VACUUM" => Kw::Vacuum,
-        b"VALUES" => Kw::Values,
-        b"VIEW" => Kw::View,
-        b"VIRTUAL" => Kw::Virtual,
-        b"WHEN" => Kw::When,
-        b"WHERE" => Kw::Where,
-        b"WINDOW" => Kw::Window,
-        b"WITH" => Kw::With,
-        b"WITHOUT" => Kw::Without,
-        _ => return None,
-    })
+    if upper.is_empty() {
+        return None;
+    }
+    let mut h = keyword_hash(upper);
+    loop {
+        let slot = KEYWORD_SLOTS[h];
+        if slot == EMPTY {
+            return None;
+        }
+        let (text, kw) = ALL_KEYWORDS[slot as usize];
+        if text.as_bytes() == upper {
+            return Some(kw);
+        }
+        h = (h + 1) % HASH_SLOTS;
+    }
 }
 
 impl Kw {
@@ -552,5 +441,24 @@ impl Kw {
                 | Kw::With
                 | Kw::Without
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_and_lookup_finds_every_keyword() {
+        assert_eq!(ALL_KEYWORDS.len(), 147);
+        for w in ALL_KEYWORDS.windows(2) {
+            assert!(w[0].0.as_bytes() < w[1].0.as_bytes(), "{} !< {}", w[0].0, w[1].0);
+        }
+        for (text, kw) in ALL_KEYWORDS {
+            assert_eq!(lookup(text.as_bytes()), Some(*kw));
+        }
+        for word in ["", "A", "ABORTS", "TRUE", "FALSE", "ROWID", "STRICT", "CURRENT_", "ZZZ"] {
+            assert_eq!(lookup(word.as_bytes()), None, "{word}");
+        }
     }
 }

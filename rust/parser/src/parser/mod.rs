@@ -180,7 +180,7 @@ impl<'a> Parser<'a> {
         Parser {
             src,
             lexer: Lexer::at(src, pos),
-            toks: Vec::new(),
+            toks: Vec::with_capacity(32),
             pos: 0,
             last_end: pos,
             depth: 0,

@@ -1,26 +1,29 @@
 // Command ferrolite is a small pure-Go shell in the spirit of the sqlite3
-// shell, running on the ferrolite driver (CGO_ENABLED=0).
+// shell, running the engine through the low-level ferrolite API
+// (CGO_ENABLED=0).
 //
 // Usage:
 //
 //	ferrolite [-header] DATABASE [SQL]
 //
-// With SQL, it runs those statements; without, it reads statements from
-// standard input. Rows print in the sqlite3 shell's default "list" mode:
-// values separated by "|", NULL as an empty string, reals as SQLite renders
-// them. Errors print as "Error: <message>" and the exit status is 1, like
-// the sqlite3 shell in batch mode.
+// With SQL, it runs those statements; without, it reads standard input.
+// Lines starting with "." between statements are dot-commands (.headers
+// on|off). Rows print in the sqlite3 shell's default "list" mode: values
+// separated by "|", NULL as an empty string, reals as SQLite renders them.
+// An error prints "Error: <message>" and exits with status 1, like the
+// sqlite3 shell in batch mode.
 package main
 
 import (
-	"database/sql"
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"time"
 
-	_ "github.com/ferrolite/ferrolite/go/driver"
+	ferrolite "github.com/ferrolite/ferrolite/go"
 )
 
 func main() {
@@ -40,64 +43,98 @@ func main() {
 	} else {
 		b, err := io.ReadAll(os.Stdin)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "Error:", err)
-			os.Exit(1)
+			fail(err)
 		}
 		src = string(b)
 	}
-	db, err := sql.Open("ferrolite", flag.Arg(0))
+	ctx := context.Background()
+	conn, err := ferrolite.Open(ctx, flag.Arg(0))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "Error:", err)
-		os.Exit(1)
+		fail(err)
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1) // one connection: BEGIN/COMMIT span statements
+	defer conn.Close()
+	if err := conn.SetBusyTimeout(ctx, 5*time.Second); err != nil {
+		fail(err)
+	}
 	out := newPrinter(os.Stdout, *header)
-	for _, stmt := range splitStatements(src) {
-		if err := runOne(db, stmt, out); err != nil {
+	defer out.flush()
+	for _, chunk := range chunks(src) {
+		var err error
+		if strings.HasPrefix(chunk, ".") {
+			err = dotCommand(chunk, out)
+		} else {
+			err = runSQL(ctx, conn, chunk, out)
+		}
+		if err != nil {
 			out.flush()
-			fmt.Fprintf(os.Stderr, "Error: %v\n", err)
-			os.Exit(1)
+			conn.Close()
+			fail(err)
 		}
 	}
-	out.flush()
 }
 
-// runOne runs one statement and prints any rows it returns.
-func runOne(db *sql.DB, stmt string, out *printer) error {
-	if strings.HasPrefix(stmt, ".") {
-		return dotCommand(stmt, out)
+func fail(err error) {
+	fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+	os.Exit(1)
+}
+
+// chunks separates dot-command lines from runs of SQL lines.
+func chunks(src string) []string {
+	var out []string
+	var sql strings.Builder
+	for _, line := range strings.SplitAfter(src, "\n") {
+		if strings.HasPrefix(line, ".") && strings.TrimSpace(sql.String()) == "" {
+			out = append(out, strings.TrimSpace(line))
+			sql.Reset()
+			continue
+		}
+		sql.WriteString(line)
 	}
-	rows, err := db.Query(stmt)
-	if err != nil {
-		return err
+	if strings.TrimSpace(sql.String()) != "" {
+		out = append(out, sql.String())
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
+	return out
+}
+
+// runSQL runs every statement of sql in turn (the engine reports where the
+// next statement begins) and prints the rows of each.
+func runSQL(ctx context.Context, conn *ferrolite.Conn, sql string, out *printer) error {
+	for strings.TrimSpace(sql) != "" {
+		stmt, tail, err := conn.Prepare(ctx, sql)
+		if err != nil {
+			return err
+		}
+		sql = tail
+		if stmt == nil {
+			continue
+		}
+		err = printRows(ctx, stmt, out)
+		stmt.Close()
+		if err != nil {
+			return err
+		}
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
+	return nil
+}
+
+func printRows(ctx context.Context, stmt *ferrolite.Stmt, out *printer) error {
 	first := true
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+	for {
+		ok, err := stmt.Step(ctx)
+		if err != nil || !ok {
 			return err
 		}
 		if first && out.header {
-			out.row(cols)
+			out.row(stmt.ColumnNames())
 		}
 		first = false
-		cells := make([]string, len(vals))
-		for i, v := range vals {
+		row := stmt.Row()
+		cells := make([]string, len(row))
+		for i, v := range row {
 			cells[i] = render(v)
 		}
 		out.row(cells)
 	}
-	return rows.Err()
 }
 
 func dotCommand(cmd string, out *printer) error {

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // printer writes rows in the sqlite3 shell's "list" mode.
@@ -44,8 +43,6 @@ func render(v any) string {
 			return "1"
 		}
 		return "0"
-	case time.Time:
-		return x.Format("2006-01-02 15:04:05.999999999-07:00")
 	default:
 		return ""
 	}

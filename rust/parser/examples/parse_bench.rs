@@ -19,6 +19,9 @@ fn main() {
             std::hint::black_box(r);
         }
         let per = t.elapsed().as_nanos() as f64 / n as f64;
-        println!("{per:8.0} ns  {:5.1} MB/s  {sql}", sql.len() as f64 / per * 1000.0);
+        println!(
+            "{per:8.0} ns  {:5.1} MB/s  {sql}",
+            sql.len() as f64 / per * 1000.0
+        );
     }
 }

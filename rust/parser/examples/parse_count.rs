@@ -2,7 +2,10 @@
 //! parses a small statement mix N times.
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
     let stmts = [
         "SELECT a, b FROM t WHERE a = ? AND b > 10 ORDER BY a LIMIT 5",
         "INSERT INTO t (a, b, c) VALUES (?, ?, ?)",

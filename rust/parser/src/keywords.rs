@@ -452,12 +452,19 @@ mod tests {
     fn table_is_sorted_and_lookup_finds_every_keyword() {
         assert_eq!(ALL_KEYWORDS.len(), 147);
         for w in ALL_KEYWORDS.windows(2) {
-            assert!(w[0].0.as_bytes() < w[1].0.as_bytes(), "{} !< {}", w[0].0, w[1].0);
+            assert!(
+                w[0].0.as_bytes() < w[1].0.as_bytes(),
+                "{} !< {}",
+                w[0].0,
+                w[1].0
+            );
         }
         for (text, kw) in ALL_KEYWORDS {
             assert_eq!(lookup(text.as_bytes()), Some(*kw));
         }
-        for word in ["", "A", "ABORTS", "TRUE", "FALSE", "ROWID", "STRICT", "CURRENT_", "ZZZ"] {
+        for word in [
+            "", "A", "ABORTS", "TRUE", "FALSE", "ROWID", "STRICT", "CURRENT_", "ZZZ",
+        ] {
             assert_eq!(lookup(word.as_bytes()), None, "{word}");
         }
     }

@@ -53,9 +53,8 @@ impl<'a> Parser<'a> {
             self.expect_kw(Kw::As)?;
             let materialized = if self.eat_kw(Kw::Materialized) {
                 Materialized::Materialized
-            } else if self.is_kw(Kw::Not) && self.is_kw_at(1, Kw::Materialized) {
-                self.advance();
-                self.advance();
+            } else if self.eat_kw(Kw::Not) {
+                self.expect_kw(Kw::Materialized)?;
                 Materialized::NotMaterialized
             } else {
                 Materialized::Any
@@ -652,9 +651,8 @@ impl<'a> Parser<'a> {
             self.expect_kw(Kw::Following)?;
             return Ok(FrameBound::UnboundedFollowing);
         }
-        if self.is_kw(Kw::Current) && self.is_kw_at(1, Kw::Row) {
-            self.advance();
-            self.advance();
+        if self.eat_kw(Kw::Current) {
+            self.expect_kw(Kw::Row)?;
             return Ok(FrameBound::CurrentRow);
         }
         let e = self.parse_expr()?;

@@ -125,6 +125,55 @@ BASE = [
  "SELECT * FROM json_each('[1]') AS je",
  "SELECT key, action, no, plan, query FROM t",
  "CREATE TABLE kw (key, action, replace, match, like, glob, temp, view, end, row, rows, first, last, offset, raise, cast, if, window, over, filter)",
+ "SELECT sum(a) OVER (ORDER BY b RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) FROM t",
+ "SELECT sum(a) OVER (w GROUPS CURRENT ROW EXCLUDE GROUP) FROM t WINDOW w AS (PARTITION BY b)",
+ "SELECT max(a) FILTER (WHERE b > 0) OVER (ROWS 2 PRECEDING EXCLUDE TIES) FROM t",
+ "SELECT a FROM t WINDOW w1 AS (), w2 AS (w1 ORDER BY a ROWS BETWEEN CURRENT ROW AND 3 FOLLOWING EXCLUDE NO OTHERS)",
+ "WITH a AS MATERIALIZED (SELECT 1), b (x) AS NOT MATERIALIZED (SELECT 2) SELECT * FROM a, b",
+ "WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c",
+ "WITH c AS (SELECT 1) UPDATE t SET a = (SELECT * FROM c)",
+ "WITH c AS (SELECT 1) DELETE FROM t WHERE a IN c",
+ "INSERT INTO t (a) SELECT 1 WHERE 1 ON CONFLICT (a) WHERE a > 0 DO NOTHING ON CONFLICT DO UPDATE SET a = 2 RETURNING *",
+ "INSERT OR ABORT INTO t VALUES (1, 2, 3) RETURNING a + 1 AS x, *",
+ "UPDATE OR FAIL t INDEXED BY i SET a = 1 WHERE b = 2 RETURNING a ORDER BY a LIMIT 1",
+ "DELETE FROM t NOT INDEXED WHERE a = 1 ORDER BY b DESC LIMIT 2 OFFSET 1",
+ "CREATE TRIGGER tr4 AFTER UPDATE ON t WHEN old.a <> new.a BEGIN INSERT OR REPLACE INTO t1 (a) SELECT new.a ON CONFLICT DO NOTHING; UPDATE t2 SET x = 1 FROM t1 WHERE t1.a = t2.y; END",
+ "CREATE TRIGGER tr5 BEFORE INSERT ON t FOR EACH ROW BEGIN SELECT CASE WHEN new.a IS NULL THEN RAISE(FAIL, 'null') END; DELETE FROM t1 WHERE a = new.a; END",
+ "CREATE VIRTUAL TABLE vt USING fts5(a, b, tokenize = 'unicode61 remove_diacritics 2')",
+ "CREATE TABLE n13 (a TEXT CONSTRAINT c1 NOT NULL CONSTRAINT c2 DEFAULT 'x' CONSTRAINT c3 COLLATE rtrim)",
+ "CREATE TABLE n14 (a INTEGER CONSTRAINT pk PRIMARY KEY ASC, b INT REFERENCES n14 ON DELETE RESTRICT ON UPDATE NO ACTION NOT DEFERRABLE)",
+ "CREATE TABLE n15 (a, b, c, PRIMARY KEY (a, b DESC) ON CONFLICT REPLACE, UNIQUE (c COLLATE nocase), CHECK (a <> b) FOREIGN KEY (c) REFERENCES t (a) ON DELETE SET DEFAULT DEFERRABLE INITIALLY IMMEDIATE)",
+ "CREATE TABLE n16 (a INT DEFAULT (strftime('%s', 'now')), b BLOB DEFAULT x'ff', c DEFAULT -0.5e3, d DEFAULT true)",
+ "CREATE INDEX i4 ON t (a DESC, b COLLATE nocase ASC, c)",
+ "SELECT CAST(a AS NUMERIC(10, 2)), CAST(b AS unsigned big int) FROM t",
+ "SELECT a FROM t WHERE a NOT BETWEEN 1 AND 2 AND b NOT IN (1, 2) AND c NOT GLOB 'x' AND a IS NOT b",
+ "SELECT * FROM t WHERE (a, b) IN (SELECT x, y FROM t2) AND (a, b) > (1, 2)",
+ "SELECT t1.a, t2.* FROM t1 LEFT JOIN t2 ON t1.a = t2.x RIGHT JOIN t AS q USING (a) FULL OUTER JOIN t2 AS r ON 1",
+ "SELECT a FROM (SELECT a FROM t UNION SELECT b FROM t) AS u ORDER BY a COLLATE nocase LIMIT -1 OFFSET ?",
+ "SELECT DISTINCT a, count(DISTINCT b) FROM t GROUP BY 1 HAVING sum(c) > 0 ORDER BY 2 DESC NULLS FIRST",
+ "SELECT x'', '', 0x0, 00.5, 1e-5, 9223372036854775807, -9223372036854775808, 9223372036854775808",
+ "SELECT a -> '$.x' ->> '$.y', json_extract(b, '$') FROM t",
+ "SELECT ~a & b | c << 2 >> 1 % 3 || 'x' FROM t",
+ "SELECT a FROM t WHERE a LIKE 'x' ESCAPE '!' OR a GLOB 'y' OR a REGEXP 'z' OR a MATCH 'w'",
+ "PRAGMA main.table_info = 't'",
+ "PRAGMA cache_size(-100)",
+ "ATTACH DATABASE ':memory:' AS aux2",
+ "ATTACH ':memory:' AS aux3 KEY 'k'",
+ "BEGIN DEFERRED TRANSACTION t1",
+ "ROLLBACK TRANSACTION",
+ "VACUUM main INTO 'x.db'",
+ "REINDEX main.i",
+ "ALTER TABLE main.t RENAME b TO bb",
+ "ALTER TABLE t ADD e TEXT NOT NULL DEFAULT 'x' CHECK (length(e) > 0)",
+ "ALTER TABLE t DROP b",
+ "EXPLAIN QUERY PLAN WITH c AS (SELECT 1) SELECT * FROM c",
+ "CREATE VIEW v5 AS WITH c AS (SELECT 1) SELECT * FROM c",
+ "CREATE TABLE n17 AS WITH c AS (SELECT 1 AS z) SELECT * FROM c",
+ "SELECT * FROM t WHERE a = :a AND b = @b AND c = $c AND a = ?3 AND b = ?",
+ "SELECT CASE WHEN a THEN b WHEN c THEN d END, CASE a WHEN 1 THEN 2 WHEN 3 THEN 4 ELSE 5 END FROM t",
+ "SELECT a FROM t WHERE EXISTS (SELECT 1) AND NOT EXISTS (SELECT 2)",
+ "SELECT * FROM t1 AS a, (SELECT 1) AS b, json_each('[]') AS c, (t2 JOIN t AS d ON 1) AS e",
+ "VALUES (1, 'a'), (2, 'b') UNION ALL VALUES (3, 'c')",
 ]
 
 NONSENSE = [
@@ -222,6 +271,14 @@ def soups(n):
         out.append(s)
     return out
 
+def agg_order_by(sql, outcome):
+    """SQLite 3.44 added `f(args ORDER BY ...)`; an older system SQLite
+    rejects ORDER BY inside an open call, so such cases are not comparable."""
+    if outcome != 'near "ORDER": syntax error':
+        return False
+    before = sql[: sql.find(" ORDER ") + 1] if " ORDER " in sql else sql
+    return before.count("(") > before.count(")")
+
 def main():
     os.chdir(tempfile.mkdtemp())
     cases = []
@@ -254,7 +311,7 @@ def main():
         o = outcome(s)
         # Debian's build raises SQLITE_MAX_VARIABLE_NUMBER; the default
         # (32766) is what ferrolite follows, so skip build-specific limits.
-        if o is not None and not o.startswith("variable number"):
+        if o is not None and not o.startswith("variable number") and not agg_order_by(s, o):
             print(f"{s}\t{o}")
 
 main()

@@ -409,3 +409,40 @@ fn reserved_bytes_per_page() {
     let n: i64 = conn.query_row("SELECT count(*) FROM t WHERE typeof(b) = 'text' AND b >= 'y'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 600);
 }
+
+#[test]
+fn auto_vacuum_files_are_read_but_not_written() {
+    let dir = TempDir::new("av");
+    let path = dir.file("a.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA page_size=512; PRAGMA auto_vacuum=FULL; CREATE TABLE t(a, b); CREATE INDEX tb ON t(b);
+         WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i<2000)
+         INSERT INTO t SELECT i, printf('%d-%s', i, hex(randomblob(i % 30))) FROM c;
+         DELETE FROM t WHERE a % 3 = 0;",
+    )
+    .unwrap();
+    let want = sqlite_rows(&conn, "SELECT rowid, a, b FROM t ORDER BY rowid");
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let mut bt = open_unix(&path, 4096);
+    bt.begin_read().unwrap();
+    let sch = schema(&mut bt);
+    let troot = sch.iter().find(|s| s.1 == "t").unwrap().2;
+    let iroot = sch.iter().find(|s| s.1 == "tb").unwrap().2;
+    assert!(scan_table(&mut bt, troot) == want);
+    let errs = bt.integrity_check(&[(1, TreeKind::Table), (troot, TreeKind::Table), (iroot, TreeKind::Index)], 20).unwrap();
+    assert!(errs.is_empty(), "{errs:?}");
+    bt.commit().unwrap();
+    let e = bt.begin_write().unwrap_err();
+    assert_eq!(e.code, ferrolite_engine::codes::READONLY);
+    assert_eq!(bt.txn_state(), ferrolite_engine::storage::btree::TxnState::None);
+    // Inside a read transaction, the refused upgrade keeps the read.
+    bt.begin_read().unwrap();
+    assert!(bt.begin_write().is_err());
+    assert_eq!(bt.txn_state(), ferrolite_engine::storage::btree::TxnState::Read);
+    assert!(scan_table(&mut bt, troot) == want);
+    bt.commit().unwrap();
+    drop(bt);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

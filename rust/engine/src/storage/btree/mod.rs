@@ -24,7 +24,7 @@ pub mod page;
 
 pub use cursor::BtCursor;
 
-use crate::error::{Error, Result};
+use crate::error::{codes, Error, Result};
 use crate::storage::pager::header;
 use crate::storage::pager::{Pager, PagerState};
 use crate::storage::varint::{get_u32, put_u32};
@@ -147,10 +147,31 @@ impl Btree {
     /// Upgrades to a write transaction: RESERVED lock, opens the journal.
     /// Starts a read transaction first if none. BUSY if another writer.
     pub fn begin_write(&mut self) -> Result<()> {
-        if self.pager.state() == PagerState::None {
+        let had_txn = self.pager.state() != PagerState::None;
+        if !had_txn {
             self.generation += 1;
         }
         self.pager.begin_write()?;
+        if self.pager.db_size() > 0 {
+            // auto_vacuum files keep pointer-map pages this b-tree does not
+            // maintain yet: writing would corrupt them.
+            let largest_root = {
+                let p = self.pager.get(1)?;
+                let d = p.borrow();
+                get_u32(&d, Meta::LargestRootPage.offset())
+            };
+            if largest_root != 0 {
+                if had_txn {
+                    self.pager.abandon_write()?;
+                } else {
+                    self.pager.rollback()?;
+                }
+                return Err(Error::new(
+                    codes::READONLY,
+                    "attempt to write a readonly database (auto_vacuum databases are read-only in ferrolite for now)",
+                ));
+            }
+        }
         if self.pager.db_size() == 0 {
             // A new database: page 1 holds the header and the empty schema table.
             let pgno = self.pager.append_page()?;

@@ -366,6 +366,20 @@ impl Pager {
         Ok(())
     }
 
+    /// Gives up a write transaction that has changed nothing yet and goes
+    /// back to a read transaction (RESERVED dropped, SHARED kept).
+    pub fn abandon_write(&mut self) -> Result<()> {
+        if self.state != PagerState::Write {
+            return Ok(());
+        }
+        if !self.cache.dirty_pages().is_empty() || self.journal.is_some() {
+            return self.rollback();
+        }
+        self.lock.unlock(&mut *self.file, LockLevel::Shared)?;
+        self.state = PagerState::Read;
+        Ok(())
+    }
+
     fn end_read(&mut self) -> Result<()> {
         self.savepoints.clear();
         self.state = PagerState::None;

@@ -30,6 +30,7 @@ mod ddl;
 mod dml;
 mod expr;
 mod select;
+mod trigger;
 
 use crate::ast::*;
 use crate::error::ParseError;

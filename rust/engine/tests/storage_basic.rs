@@ -302,3 +302,50 @@ fn drop_and_clear_tree_free_pages() {
     integrity(&mut bt, &[(t1, TreeKind::Table)]);
     bt.commit().unwrap();
 }
+
+#[test]
+fn delete_of_an_entry_already_deleted_elsewhere_is_a_no_op() {
+    let vfs = MemoryVfs::new();
+    let mut bt = open(&vfs, 512);
+    bt.begin_write().unwrap();
+    let root = bt.create_tree(TreeKind::Index).unwrap();
+    let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; 2], desc: vec![false; 2] });
+    let mut a = BtCursor::new(root, TreeKind::Index, Some(ki.clone()));
+    let mut b = BtCursor::new(root, TreeKind::Index, Some(ki));
+    for i in 0..500i64 {
+        a.insert_key(&mut bt, &rec(&[Value::Text(format!("k{i:04}")), Value::Integer(i)])).unwrap();
+    }
+    // Put `a` on an entry that lives in an interior page and `b` on the same one.
+    let key = rec(&[Value::Text("k0250".into()), Value::Integer(250)]);
+    assert!(a.seek_index(&mut bt, &key, SeekOp::Ge).unwrap());
+    assert!(b.seek_index(&mut bt, &key, SeekOp::Ge).unwrap());
+    b.delete(&mut bt).unwrap();
+    a.delete(&mut bt).unwrap(); // must not delete k0251
+    let mut n = 0;
+    let mut ok = b.first(&mut bt).unwrap();
+    while ok {
+        n += 1;
+        ok = b.next(&mut bt).unwrap();
+    }
+    assert_eq!(n, 499);
+    assert!(a.next(&mut bt).unwrap());
+    let mut buf = Vec::new();
+    a.payload(&mut bt, &mut buf).unwrap();
+    assert_eq!(record::decode_column(&buf, 0).unwrap(), Value::Text("k0251".into()));
+    // Same for tables.
+    let t = bt.create_tree(TreeKind::Table).unwrap();
+    let mut c = BtCursor::new(t, TreeKind::Table, None);
+    let mut d = BtCursor::new(t, TreeKind::Table, None);
+    for i in 0..300i64 {
+        c.insert(&mut bt, i, &rec(&[Value::Integer(i)])).unwrap();
+    }
+    assert_eq!(c.seek_rowid(&mut bt, 100).unwrap(), SeekResult::Found);
+    assert_eq!(d.seek_rowid(&mut bt, 100).unwrap(), SeekResult::Found);
+    d.delete(&mut bt).unwrap();
+    c.delete(&mut bt).unwrap();
+    assert_eq!(d.seek_rowid(&mut bt, 101).unwrap(), SeekResult::Found);
+    assert!(c.next(&mut bt).unwrap());
+    assert_eq!(c.rowid(&mut bt).unwrap(), 101);
+    integrity(&mut bt, &[(root, TreeKind::Index), (t, TreeKind::Table)]);
+    bt.commit().unwrap();
+}

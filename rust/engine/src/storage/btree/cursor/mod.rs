@@ -150,7 +150,7 @@ impl BtCursor {
             }
         } else {
             let key = std::mem::take(&mut self.saved_key);
-            let r = self.descend_index(bt, &key, strict, false);
+            let r = self.descend_index(bt, &key, strict, !strict);
             self.saved_key = key;
             r?
         };

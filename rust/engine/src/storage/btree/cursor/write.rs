@@ -108,9 +108,22 @@ impl BtCursor {
     /// followed it.
     pub fn delete(&mut self, bt: &mut Btree) -> Result<()> {
         bt.require_write()?;
-        self.position_for_read(bt)?;
-        if self.state != State::Valid {
-            return Err(Error::misuse("delete: cursor is not on an entry"));
+        match self.state {
+            State::Invalid => return Err(Error::misuse("delete: cursor is not on an entry")),
+            // Already deleted (through this cursor): nothing left to delete.
+            State::Deleted => return Ok(()),
+            State::Valid => {}
+        }
+        if self.gen != bt.generation {
+            let (rowid, key) = (self.saved_rowid, self.saved_key.clone());
+            if !self.restore(bt)? {
+                // The entry was deleted through another cursor: do not
+                // delete its successor; `next` still goes to the successor.
+                self.saved_rowid = rowid;
+                self.saved_key = key;
+                self.state = State::Deleted;
+                return Ok(());
+            }
         }
         let usable = bt.pager.usable_size() as usize;
         let (pgno, idx) = *self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;

@@ -13,6 +13,7 @@
 //! - `parse_one_with` takes `ParseOptions`; `ParsedStmt::params` is the
 //!   statement's parameter table, numbered as SQLite numbers it.
 //! - `parse_all` parses every statement of a script.
+//! - `is_complete` is sqlite3_complete (does the text end a statement?).
 //!
 //! Modules: `ast` (the tree), `lexer` + `keywords` (tokens), `literal`
 //! (token text -> values), `parser` (grammar), `display` (tree -> SQL),
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ast;
+pub mod complete;
 pub mod display;
 pub mod error;
 pub mod keywords;
@@ -30,6 +32,7 @@ pub mod parser;
 pub mod schema_text;
 
 pub use ast::*;
+pub use complete::is_complete;
 pub use error::ParseError;
 pub use parser::{
     parse_all, parse_one, parse_one_spanned, parse_one_with, ParseOptions, ParsedStmt,

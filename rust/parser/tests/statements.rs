@@ -101,6 +101,13 @@ fn compound_selects_are_left_to_right() {
         "LIMIT clause should come after EXCEPT not before"
     );
     assert_eq!(err("VALUES (1) ORDER BY 1"), "near \"ORDER\": syntax error");
+    // SQLITE_MAX_COMPOUND_SELECT is 500 terms; a multi-row VALUES is one.
+    let ok = vec!["SELECT 1"; 500].join(" UNION ALL ");
+    assert_eq!(select(&ok).body.compounds.len(), 499);
+    let bad = vec!["VALUES (1)"; 501].join(" UNION ");
+    assert_eq!(err(&bad), "too many terms in compound SELECT");
+    let rows = vec!["(1)"; 600].join(",");
+    assert!(parse_one(&format!("SELECT 1 UNION ALL VALUES {rows}")).is_ok());
 }
 
 #[test]

@@ -10,7 +10,8 @@
 //!   followed by a compound operator is the error "ORDER BY clause should
 //!   come after UNION not before". A VALUES core takes neither.
 //! - A VALUES list with rows of different lengths is "all VALUES must have
-//!   the same number of terms".
+//!   the same number of terms"; more than 500 compound terms is "too many
+//!   terms in compound SELECT".
 //! - An ON/USING on the first FROM item is "a JOIN clause is required
 //!   before ON"; a bad keyword combination is "unknown join type: ...".
 //! - A result column's span runs from its first token to the start of the
@@ -18,6 +19,9 @@
 //!   there is part of the column name, as in SQLite).
 
 use super::{PResult, Parser};
+
+/// SQLITE_MAX_COMPOUND_SELECT.
+pub const MAX_COMPOUND_SELECT: usize = 500;
 use crate::ast::*;
 use crate::keywords::Kw;
 use crate::lexer::TokenKind as T;
@@ -164,6 +168,11 @@ impl<'a> Parser<'a> {
                     format!("{which} clause should come after {op} not before"),
                 ));
             }
+        }
+        // SQLITE_MAX_COMPOUND_SELECT; a multi-row VALUES is one term here.
+        if cores.len() > MAX_COMPOUND_SELECT {
+            let at = cores[0].3;
+            return Err(self.error_at(at, "too many terms in compound SELECT"));
         }
         let mut iter = cores.into_iter();
         let (first, mut order_by, mut limit, _) = match iter.next() {

@@ -17,6 +17,7 @@ mod write;
 use super::page::{self, parse_cell, parse_header, CellInfo, PageHdr};
 use super::{Btree, SeekOp, SeekResult, TreeKind, MAX_DEPTH};
 use crate::error::{Error, Result};
+use crate::storage::pager::cache::PageRef;
 use crate::storage::record::{compare_records, KeyInfo};
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -46,10 +47,14 @@ pub struct BtCursor {
     saved_key: Vec<u8>,
     scratch: Vec<u8>,
     cell: Vec<u8>,
+    /// (page number, generation, page) of the last page the cursor read;
+    /// valid only while the tree generation is the one it was read under
+    /// (every cache replacement of a page object bumps the generation).
+    top: Option<(u32, u64, PageRef)>,
 }
 
 /// Reads page `pgno` and parses its header.
-fn load(bt: &mut Btree, pgno: u32) -> Result<(super::super::pager::cache::PageRef, PageHdr)> {
+fn load(bt: &mut Btree, pgno: u32) -> Result<(PageRef, PageHdr)> {
     if pgno == 0 || pgno > bt.pager.db_size() {
         return Err(Error::corrupt(format!("page {pgno} out of range")));
     }
@@ -72,6 +77,7 @@ impl BtCursor {
             saved_key: Vec::new(),
             scratch: Vec::new(),
             cell: Vec::new(),
+            top: None,
         }
     }
 
@@ -93,12 +99,26 @@ impl BtCursor {
         Ok(())
     }
 
+    /// Page `pgno` through the cursor's one-page memo (valid while the
+    /// generation it was taken under is current), else through the pager.
+    fn page_of(&mut self, bt: &mut Btree, pgno: u32) -> Result<(PageRef, PageHdr)> {
+        if let Some((tp, tg, ref r)) = self.top {
+            if tp == pgno && tg == bt.generation {
+                let h = parse_header(&r.borrow(), pgno, bt.pager.usable_size() as usize)?;
+                return Ok((r.clone(), h));
+            }
+        }
+        let (r, h) = load(bt, pgno)?;
+        self.top = Some((pgno, bt.generation, r.clone()));
+        Ok((r, h))
+    }
+
     /// Records the key of the current entry and the generation.
     fn save_position(&mut self, bt: &mut Btree) -> Result<()> {
         self.state = State::Valid;
         self.gen = bt.generation;
         let (pgno, idx) = *self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;
-        let (p, h) = load(bt, pgno)?;
+        let (p, h) = self.page_of(bt, pgno)?;
         let d = p.borrow();
         let c = parse_cell(&d, &h, idx)?;
         if self.kind == TreeKind::Table {
@@ -332,7 +352,7 @@ impl BtCursor {
     /// Moves one entry forward from a valid position (no restore logic).
     fn step_next(&mut self, bt: &mut Btree) -> Result<bool> {
         let (pgno, idx) = *self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;
-        let (p, h) = load(bt, pgno)?;
+        let (p, h) = self.page_of(bt, pgno)?;
         if !h.leaf {
             // Index tree, on interior cell idx: go to the smallest entry of child idx+1.
             let child = page::child_at(&p.borrow(), &h, idx + 1)?;
@@ -374,7 +394,7 @@ impl BtCursor {
 
     fn step_prev(&mut self, bt: &mut Btree) -> Result<bool> {
         let (pgno, idx) = *self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;
-        let (p, h) = load(bt, pgno)?;
+        let (p, h) = self.page_of(bt, pgno)?;
         if !h.leaf {
             // Index tree, on interior cell idx: the largest entry of child idx.
             let child = page::child_at(&p.borrow(), &h, idx)?;
@@ -568,7 +588,7 @@ impl BtCursor {
     pub fn payload(&mut self, bt: &mut Btree, out: &mut Vec<u8>) -> Result<()> {
         self.position_for_read(bt)?;
         let (pgno, idx) = *self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;
-        let (p, h) = load(bt, pgno)?;
+        let (p, h) = self.page_of(bt, pgno)?;
         let d = p.borrow();
         let c = parse_cell(&d, &h, idx)?;
         bt.read_payload(&d, &c, out)

@@ -294,6 +294,14 @@ fn functions_windows_and_filters() {
     assert_eq!(show("like(a, b)"), "`like`(a, b)");
     assert_eq!(show("glob(a, b)"), "`glob`(a, b)");
     assert_eq!(show("\"f\"(1)"), "f(1)");
+    // SQLITE_MAX_FUNCTION_ARG (127), reported with the name as written.
+    let args = vec!["1"; 127].join(",");
+    assert!(parse_one(&format!("SELECT abs({args})")).is_ok());
+    let args = vec!["1"; 128].join(",");
+    assert_eq!(
+        err(&format!("SELECT \"Foo\"({args})")),
+        "too many arguments on function \"Foo\""
+    );
     // OVER/FILTER after a non-call are plain names (aliases here).
     let c = core("SELECT a over, b filter FROM t");
     match &c.columns[0] {

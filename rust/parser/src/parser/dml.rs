@@ -13,6 +13,9 @@
 //! - The target table alias needs AS (`xfullname`).
 
 use super::{PResult, Parser};
+
+/// SQLITE_MAX_COLUMN.
+pub const MAX_COLUMN: usize = 2000;
 use crate::ast::*;
 use crate::keywords::Kw;
 use crate::lexer::TokenKind as T;
@@ -224,6 +227,12 @@ impl<'a> Parser<'a> {
         };
         let returning = self.returning_opt()?;
         let (order_by, limit) = self.order_limit_opt()?;
+        // sqlite3ExprListCheckLength(.., "set list") with SQLITE_MAX_COLUMN.
+        let assigned: usize = sets.iter().map(|s| s.columns.len()).sum();
+        if assigned > MAX_COLUMN {
+            let at = self.last_end;
+            return Err(self.error_at(at, "too many columns in set list"));
+        }
         Ok(Update {
             with,
             or_conflict,

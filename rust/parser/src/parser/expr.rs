@@ -21,6 +21,9 @@
 //! `MAX_EXPR_DEPTH` is an error raised as soon as the node is built.
 
 use super::{PResult, Parser, MAX_EXPR_DEPTH, MAX_VARIABLE_NUMBER};
+
+/// SQLITE_MAX_FUNCTION_ARG (3.45).
+pub const MAX_FUNCTION_ARG: usize = 127;
 use crate::ast::*;
 use crate::keywords::Kw;
 use crate::lexer::TokenKind as T;
@@ -550,8 +553,7 @@ impl<'a> Parser<'a> {
         if self.peek() == T::LParen && (Self::kind_is_id(t1.kind) || Self::kind_is_join_kw(t1.kind))
         {
             self.advance();
-            let name = self.token_name(t1);
-            return self.function_call(name);
+            return self.function_call(t1);
         }
         if t1.kind == T::String {
             // `'x'` not followed by a dot is handled as a literal by primary().
@@ -571,7 +573,8 @@ impl<'a> Parser<'a> {
 
     /// After `name (`.
     #[inline(never)]
-    fn function_call(&mut self, name: String) -> PResult<HExpr> {
+    fn function_call(&mut self, name_tok: crate::lexer::Token) -> PResult<HExpr> {
+        let name = self.token_name(name_tok);
         let mut distinct = false;
         let mut h = 1;
         let mut order_by = Vec::new();
@@ -598,6 +601,13 @@ impl<'a> Parser<'a> {
                 order_by = self.sortlist()?;
             }
             self.expect(T::RParen)?;
+            if args.len() > MAX_FUNCTION_ARG {
+                let text = name_tok.text(self.src);
+                return Err(self.error_at(
+                    name_tok.start,
+                    format!("too many arguments on function {text}"),
+                ));
+            }
             FunctionArgs::List(args)
         };
         let mut filter = None;

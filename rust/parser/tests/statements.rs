@@ -138,6 +138,10 @@ fn with_clause() {
     let s = select("WITH c AS (SELECT 1) SELECT * FROM c");
     assert_eq!(s.with.unwrap().ctes[0].materialized, Materialized::Any);
     assert_eq!(
+        err("WITH x AS (SELECT 1), X AS (SELECT 2) SELECT * FROM nosuch"),
+        "duplicate WITH table name: X"
+    );
+    assert_eq!(
         err("WITH c(x COLLATE nocase) AS (SELECT 1) SELECT 1"),
         "syntax error after column name \"x\""
     );
@@ -275,6 +279,45 @@ fn window_clause() {
     assert_eq!(f.units, FrameUnits::Groups);
     assert_eq!(f.start, FrameBound::Preceding(int(2)));
     assert_eq!(f.end, None);
+    // Parse-time checks SQLite makes (messages from SQLite 3.40.1).
+    let e = |q: &str| err(&format!("SELECT 1 FROM nosuch {q}"));
+    assert_eq!(e("WINDOW a AS (), b AS (c)"), "no such window: c");
+    assert_eq!(
+        e("WINDOW a AS (PARTITION BY x), b AS (a PARTITION BY y)"),
+        "cannot override PARTITION clause of window: a"
+    );
+    assert_eq!(
+        e("WINDOW a AS (ORDER BY x), b AS (a), c AS (b ORDER BY y)"),
+        "cannot override ORDER BY clause of window: b"
+    );
+    assert_eq!(
+        e("WINDOW a AS (ROWS 1 PRECEDING), b AS (a)"),
+        "cannot override frame specification of window: a"
+    );
+    for ok in [
+        "WINDOW a AS (b), b AS ()",
+        "WINDOW a AS (PARTITION BY x), b AS (a), c AS (b ORDER BY y)",
+        "WINDOW a AS (), b AS (A ROWS 1 PRECEDING)",
+        "WINDOW a AS (), a AS ()",
+    ] {
+        assert!(
+            parse_one(&format!("SELECT 1 FROM nosuch {ok}")).is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in [
+        "ROWS 1 FOLLOWING",
+        "ROWS BETWEEN CURRENT ROW AND 1 PRECEDING",
+        "ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW",
+    ] {
+        assert_eq!(
+            err(&format!("SELECT sum(a) OVER ({bad}) FROM nosuch")),
+            "unsupported frame specification"
+        );
+    }
+    assert!(
+        parse_one("SELECT sum(a) OVER (ROWS BETWEEN 1 FOLLOWING AND 2 FOLLOWING) FROM t").is_ok()
+    );
     // WINDOW is a keyword only before `name AS`.
     let c = core("SELECT a window FROM t");
     assert!(matches!(&c.columns[0], ResultColumn::Expr { alias: Some(a), .. } if a == "window"));

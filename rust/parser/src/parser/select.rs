@@ -14,6 +14,9 @@
 //!   terms in compound SELECT".
 //! - An ON/USING on the first FROM item is "a JOIN clause is required
 //!   before ON"; a bad keyword combination is "unknown join type: ...".
+//! - Parse-time semantic checks SQLite makes: duplicate CTE names, frame
+//!   bounds in the wrong order, and WINDOW-clause definitions that build on
+//!   an earlier one (sqlite3WindowChain).
 //! - A result column's span runs from its first token to the start of the
 //!   token after the expression, trailing whitespace trimmed (so a comment
 //!   there is part of the column name, as in SQLite).
@@ -66,6 +69,13 @@ impl<'a> Parser<'a> {
             self.expect(T::LParen)?;
             let select = self.parse_select()?;
             self.expect(T::RParen)?;
+            if ctes
+                .iter()
+                .any(|c: &Cte| c.name.eq_ignore_ascii_case(&name))
+            {
+                let at = self.last_end;
+                return Err(self.error_at(at, format!("duplicate WITH table name: {name}")));
+            }
             ctes.push(Cte {
                 name,
                 columns,
@@ -248,12 +258,25 @@ impl<'a> Parser<'a> {
         let mut windows = Vec::new();
         if self.at_window_clause() {
             self.advance();
+            // (name, has PARTITION BY, has ORDER BY, explicit frame) of the
+            // definitions so far, after inheriting from their bases.
+            let mut defs: Vec<(String, bool, bool, bool)> = Vec::new();
             loop {
                 let name = self.nm()?;
                 self.expect_kw(Kw::As)?;
                 self.expect(T::LParen)?;
                 let spec = self.window_spec()?;
                 self.expect(T::RParen)?;
+                let mut this = (
+                    name.clone(),
+                    !spec.partition_by.is_empty(),
+                    !spec.order_by.is_empty(),
+                    spec.frame.is_some(),
+                );
+                if let (Some(base), false) = (&spec.base, defs.is_empty()) {
+                    this = self.window_chain(&defs, base, this)?;
+                }
+                defs.push(this);
                 windows.push(WindowDef { name, spec });
                 if !self.eat(T::Comma) {
                     break;
@@ -511,6 +534,34 @@ impl<'a> Parser<'a> {
         Ok(None)
     }
 
+    /// sqlite3WindowChain for a WINDOW-clause definition `this` whose base
+    /// is `base`, checked against the definitions before it (SQLite does
+    /// this while parsing, except for the first definition).
+    fn window_chain(
+        &mut self,
+        defs: &[(String, bool, bool, bool)],
+        base: &str,
+        this: (String, bool, bool, bool),
+    ) -> PResult<(String, bool, bool, bool)> {
+        let at = self.last_end;
+        let Some(exist) = defs.iter().rev().find(|d| d.0.eq_ignore_ascii_case(base)) else {
+            return Err(self.error_at(at, format!("no such window: {base}")));
+        };
+        let err = if this.1 {
+            Some("PARTITION clause")
+        } else if exist.2 && this.2 {
+            Some("ORDER BY clause")
+        } else if exist.3 {
+            Some("frame specification")
+        } else {
+            None
+        };
+        if let Some(what) = err {
+            return Err(self.error_at(at, format!("cannot override {what} of window: {base}")));
+        }
+        Ok((this.0, exist.1, exist.2 || this.2, this.3))
+    }
+
     /// parse.y `sortlist`.
     pub(crate) fn sortlist(&mut self) -> PResult<Vec<OrderingTerm>> {
         let mut v = Vec::new();
@@ -641,6 +692,20 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
+        // sqlite3WindowAlloc: the start may not come after the end in
+        // UNBOUNDED PRECEDING < PRECEDING < CURRENT ROW < FOLLOWING.
+        let rank = |b: &FrameBound| match b {
+            FrameBound::UnboundedPreceding => 0,
+            FrameBound::Preceding(_) => 1,
+            FrameBound::CurrentRow => 2,
+            FrameBound::Following(_) => 3,
+            FrameBound::UnboundedFollowing => 4,
+        };
+        let (s_rank, e_rank) = (rank(&start), end.as_ref().map_or(2, rank));
+        if (s_rank == 2 && e_rank == 1) || (s_rank == 3 && (e_rank == 1 || e_rank == 2)) {
+            let at = self.last_end;
+            return Err(self.error_at(at, "unsupported frame specification"));
+        }
         Ok(Some(FrameSpec {
             units,
             start,

@@ -52,15 +52,66 @@ impl Builder<'_> {
         }
         let top = self.frames.len().saturating_sub(1);
         let mut lvl: Option<usize> = None;
+        let frame = self.frames.last();
         self.walk_columns(e, &mut |r| {
             if let Some(r) = r {
                 let (f, s) = r.source();
                 if f == top && s != usize::MAX {
-                    lvl = Some(lvl.map_or(s, |l: usize| l.max(s)));
+                    let p = frame.map_or(s, |fr| fr.level_of(s));
+                    lvl = Some(lvl.map_or(p, |l: usize| l.max(p)));
                 }
             }
         });
         lvl
+    }
+
+    /// Sources of the top frame a term references (None: unknown/all).
+    fn term_sources(&self, e: &Expr) -> Option<Vec<usize>> {
+        if has_subquery(e) {
+            return None;
+        }
+        let top = self.frames.len().saturating_sub(1);
+        let mut out = Vec::new();
+        self.walk_columns(e, &mut |r| {
+            if let Some(r) = r {
+                let (f, s) = r.source();
+                if f == top && s != usize::MAX && !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        });
+        Some(out)
+    }
+
+    /// Greedy join order for inner joins: next comes the source with the
+    /// most terms that become testable once it is added (seekable rowid
+    /// equalities count double), ties in FROM order.
+    fn choose_order(&self, terms: &[&Expr], n: usize) -> Vec<usize> {
+        let sets: Vec<Option<Vec<usize>>> = terms.iter().map(|t| self.term_sources(t)).collect();
+        let mut chosen: Vec<usize> = Vec::new();
+        while chosen.len() < n {
+            let mut best: Option<(usize, usize)> = None;
+            for c in (0..n).filter(|c| !chosen.contains(c)) {
+                let mut score = 0;
+                for (t, set) in terms.iter().zip(&sets) {
+                    let Some(set) = set else { continue };
+                    if set.contains(&c) && set.iter().all(|s| *s == c || chosen.contains(s)) {
+                        score += 2;
+                        if let Expr::Binary { op: BinaryOp::Eq, left, right } = t {
+                            let is_rowid = |e: &Expr| matches!(self.source_column(e, c), Some(ColRef::Rowid { .. }));
+                            if is_rowid(left) || is_rowid(right) {
+                                score += 3;
+                            }
+                        }
+                    }
+                }
+                if best.map_or(true, |(_, b)| score > b) {
+                    best = Some((c, score));
+                }
+            }
+            chosen.push(best.map(|b| b.0).unwrap_or(0));
+        }
+        chosen
     }
 
     fn walk_columns(&self, e: &Expr, f: &mut dyn FnMut(Option<ColRef>)) {
@@ -92,7 +143,8 @@ impl Builder<'_> {
     }
 
     fn choose_plan(&self, level: usize, terms: &[&Expr]) -> Plan {
-        let src = &self.frames.last().expect("frame").sources[level];
+        let si = self.frames.last().expect("frame").source_at(level);
+        let src = &self.frames.last().expect("frame").sources[si];
         if src.table.root == 0 {
             return Plan::Scan;
         }
@@ -107,7 +159,7 @@ impl Builder<'_> {
                     continue;
                 }
                 for (a, b) in [(left, right), (right, left)] {
-                    if let Some(c) = self.source_column(a, level) {
+                    if let Some(c) = self.source_column(a, si) {
                         if self.usable_other(b, level) {
                             eqs.push((c, a, b));
                         }
@@ -170,6 +222,12 @@ impl Builder<'_> {
             }
         }
         let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
+        if n > 1 && !joins.iter().any(|j| j.left) {
+            let order = self.choose_order(&all, n);
+            if let Some(f) = self.frames.last_mut() {
+                f.order = order;
+            }
+        }
         let levels: Vec<usize> = all.iter().map(|t| self.term_level(t).unwrap_or(0)).collect();
         if n == 0 {
             let mut skips = Vec::new();
@@ -186,10 +244,11 @@ impl Builder<'_> {
 
     fn gen_level(&mut self, i: usize, joins: &[JoinInfo], terms: &[&Expr], levels: &[usize], body: &mut Body<'_>) -> Result<()> {
         let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
-        let src = self.frames.last().expect("frame").sources[i].clone();
+        let si = self.frames.last().expect("frame").source_at(i);
+        let src = self.frames.last().expect("frame").sources[si].clone();
         let cur = src.cursor;
-        let left = joins.get(i).map_or(false, |j| j.left);
-        let on: Vec<Expr> = if left { joins[i].on.clone() } else { Vec::new() };
+        let left = joins.get(si).map_or(false, |j| j.left);
+        let on: Vec<Expr> = if left { joins[si].on.clone() } else { Vec::new() };
         let here_terms: Vec<&Expr> = terms.iter().zip(levels).filter(|(_, l)| **l == i).map(|(t, _)| *t).collect();
         let mut seek_terms: Vec<&Expr> = on.iter().collect();
         if !left {

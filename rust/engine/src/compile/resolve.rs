@@ -32,6 +32,28 @@ pub struct Frame {
     /// (`excluded.x` in an upsert): (name, table, first column register,
     /// rowid register).
     pub reg_rows: Vec<(String, Rc<Table>, usize, usize)>,
+    /// Join order chosen for the loops: level -> source index (empty means
+    /// FROM order).
+    pub order: Vec<usize>,
+}
+
+impl Frame {
+    /// Loop level of source `s`.
+    pub fn level_of(&self, s: usize) -> usize {
+        if self.order.is_empty() {
+            s
+        } else {
+            self.order.iter().position(|&x| x == s).unwrap_or(s)
+        }
+    }
+    /// Source index looped at `level`.
+    pub fn source_at(&self, level: usize) -> usize {
+        if self.order.is_empty() {
+            level
+        } else {
+            self.order[level]
+        }
+    }
 }
 
 /// What a column reference resolved to.

@@ -560,3 +560,29 @@ fn power_loss_at_any_point_loses_nothing_committed() {
     }
     assert!(checked > 40);
 }
+
+#[test]
+fn commit_after_spills_stamps_the_header_for_other_connections() {
+    let base = MemoryVfs::new();
+    let (root, model) = setup(&base);
+    let vfs = base.snapshot();
+    let mut other = open_mem(&vfs, "c.db");
+    other.begin_read().unwrap();
+    assert_state(&mut other, root, &model);
+    other.commit().unwrap();
+    let mut bt = open_mem_small_cache(&vfs);
+    bt.begin_write().unwrap();
+    let mut m2 = model.clone();
+    apply(&mut bt, root, &mut m2, &mut Rng(99), 2000);
+    bt.commit().unwrap();
+    let p1 = vfs.file_bytes("c.db").unwrap();
+    let counter = u32::from_be_bytes([p1[24], p1[25], p1[26], p1[27]]);
+    let valid_for = u32::from_be_bytes([p1[92], p1[93], p1[94], p1[95]]);
+    let size = u32::from_be_bytes([p1[28], p1[29], p1[30], p1[31]]);
+    assert_eq!(counter, valid_for);
+    assert_eq!(size as usize * 4096, p1.len());
+    // The other connection notices the change and sees the new rows.
+    other.begin_read().unwrap();
+    assert_state(&mut other, root, &m2);
+    other.commit().unwrap();
+}

@@ -502,7 +502,8 @@ impl Pager {
             PagerState::Write => {}
         }
         let dirty = self.cache.dirty_pages();
-        if !dirty.is_empty() {
+        // A spill may have written every change already: still stamp page 1.
+        if !dirty.is_empty() || self.db_dirty_on_disk {
             if self.db_size > 0 {
                 let p1 = self.write(1)?;
                 header::stamp_commit(&mut p1.borrow_mut(), self.db_size);

@@ -87,13 +87,13 @@ pub fn real_value(text: &str) -> f64 {
 
 /// The bytes of a BLOB token `x'..'`.
 pub fn blob_value(text: &str) -> Vec<u8> {
-    let hex = &text.as_bytes()[2..text.len() - 1];
-    hex.chunks(2)
-        .map(|p| {
-            let hi = (p[0] as char).to_digit(16).unwrap_or(0) as u8;
-            let lo = (p[1] as char).to_digit(16).unwrap_or(0) as u8;
-            (hi << 4) | lo
-        })
+    let hex = text
+        .as_bytes()
+        .get(2..text.len().saturating_sub(1))
+        .unwrap_or(&[]);
+    let digit = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+    hex.chunks_exact(2)
+        .map(|p| (digit(p[0]) << 4) | digit(p[1]))
         .collect()
 }
 

@@ -649,6 +649,20 @@ fn create_table_defaults_and_types() {
             Some("DOUBLE PRECISION".into()),
         ]
     );
+    // sqlite3AddColumn's trailing "always"/"generated" trim, byte-wise (a
+    // slice by byte offset inside a UTF-8 name used to panic). Expected
+    // types are PRAGMA table_info's from SQLite 3.40.1.
+    assert_eq!(
+        types("CREATE TABLE t (a ééééééééé, b xéééééé always, c int always, e aaaaaaaaaa always, f aaaaaaaaaaaaaaa generated  always, g generated always)"),
+        vec![
+            Some("ééééééééé".into()),
+            Some("xéééééé".into()),
+            Some("int always".into()),
+            Some("aaaaaaaaaa".into()),
+            Some("aaaaaaaaaaaaaaa".into()),
+            None,
+        ]
+    );
     assert_eq!(
         err("CREATE TABLE t (a) WITHOUT rowidx"),
         "unknown table option: rowidx"

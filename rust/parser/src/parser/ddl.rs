@@ -69,12 +69,12 @@ impl<'a> Parser<'a> {
         let mut end = self.last_end;
         let b = self.src.as_bytes();
         let n = end - start;
-        if n >= 16 && self.src[end - 6..end].eq_ignore_ascii_case("always") {
+        if n >= 16 && b[end - 6..end].eq_ignore_ascii_case(b"always") {
             end -= 6;
             while end > start && is_space(b[end - 1]) {
                 end -= 1;
             }
-            if end - start >= 9 && self.src[end - 9..end].eq_ignore_ascii_case("generated") {
+            if end - start >= 9 && b[end - 9..end].eq_ignore_ascii_case(b"generated") {
                 end -= 9;
                 while end > start && is_space(b[end - 1]) {
                     end -= 1;

@@ -865,50 +865,86 @@ impl<'s> Builder<'s> {
     /// UNION ALL / UNION of cores (all of one kind), optional ORDER BY/LIMIT.
     fn compound(&mut self, s: &Select, dest: &mut Dest) -> Result<Vec<ColumnMeta>> {
         let ops: Vec<CompoundOp> = s.body.compounds.iter().map(|(o, _)| *o).collect();
-        let union = ops.iter().all(|o| *o == CompoundOp::Union);
-        let union_all = ops.iter().all(|o| *o == CompoundOp::UnionAll);
-        if !union && !union_all {
-            return Err(Error::sql("INTERSECT, EXCEPT and mixed compound SELECTs are not supported yet"));
-        }
-        // Collect every core's rows into a sorter (or set for UNION).
         let cores: Vec<&SelectCore> = std::iter::once(&s.body.first).chain(s.body.compounds.iter().map(|(_, c)| c)).collect();
-        let collect = self.cursor();
-        let mut metas = Vec::new();
-        let mut n = 0;
-        for (i, core) in cores.iter().enumerate() {
-            let single = Select {
-                with: None,
-                body: ferrolite_parser::ast::SelectBody { first: (*core).clone(), compounds: Vec::new() },
-                order_by: Vec::new(),
-                limit: None,
-            };
-            if i == 0 {
-                // Open the collector after knowing the width: compile into a placeholder.
-                let open = self.op(Op::Noop, 0, 0, 0);
-                let mut d = Dest::Sorter { cursor: collect };
-                metas = self.select(&single, &mut d)?;
-                n = metas.len();
-                let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; n], desc: vec![false; n] });
-                self.insns[open] = crate::vdbe::Insn {
-                    op: if union { Op::OpenEphemeral } else { Op::SorterOpen },
-                    p1: collect,
-                    p2: if union { n as i32 } else { 0 },
-                    p3: 0,
-                    p4: P4::KeyInfo(ki),
-                    p5: 0,
-                };
+        let single = |core: &SelectCore| Select {
+            with: None,
+            body: ferrolite_parser::ast::SelectBody { first: core.clone(), compounds: Vec::new() },
+            order_by: Vec::new(),
+            limit: None,
+        };
+        // The running result: a list (UNION ALL) or a sorted set.
+        let mut collect = self.cursor();
+        let mut is_set = ops[0] != CompoundOp::UnionAll;
+        let open = self.op(Op::Noop, 0, 0, 0);
+        let metas = {
+            let mut d = Dest::Sorter { cursor: collect };
+            self.select(&single(cores[0]), &mut d)?
+        };
+        let n = metas.len();
+        let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; n], desc: vec![false; n] });
+        self.insns[open] = crate::vdbe::Insn {
+            op: if is_set { Op::OpenEphemeral } else { Op::SorterOpen },
+            p1: collect,
+            p2: if is_set { n as i32 } else { 0 },
+            p3: 0,
+            p4: P4::KeyInfo(ki.clone()),
+            p5: 0,
+        };
+        let new_cursor = |b: &mut Self, set: bool| -> i32 {
+            let c = b.cursor();
+            if set {
+                b.emit(Op::OpenEphemeral, c, n as i32, 0, P4::KeyInfo(ki.clone()), 0);
             } else {
-                let mut d = Dest::Sorter { cursor: collect };
-                let m = self.select(&single, &mut d)?;
-                if m.len() != n {
-                    return Err(Error::sql(format!(
-                        "SELECTs to the left and right of {} do not have the same number of result columns",
-                        match ops[i - 1] {
-                            CompoundOp::Union => "UNION",
-                            _ => "UNION ALL",
-                        }
-                    )));
-                }
+                b.emit(Op::SorterOpen, c, 0, 0, P4::KeyInfo(ki.clone()), 0);
+            }
+            c
+        };
+        // Copies rows of `from` into `to`; with `probe`, only rows that are
+        // (keep = true) or are not (keep = false) in `probe`.
+        let copy_rows = |b: &mut Self, from: i32, to: i32, probe: Option<(i32, bool)>| {
+            let empty = b.op(Op::Rewind, from, 0, 0);
+            let top = b.here();
+            let base = b.regs(n);
+            for k in 0..n {
+                b.op(Op::Column, from, k as i32, (base + k) as i32);
+            }
+            let skip = probe.map(|(p, keep)| b.emit(if keep { Op::NotFound } else { Op::Found }, p, 0, base as i32, P4::Int64(n as i64), 0));
+            b.op(Op::SorterInsert, to, base as i32, n as i32);
+            if let Some(j) = skip {
+                b.patch(j);
+            }
+            b.op(Op::Next, from, top, 0);
+            b.patch(empty);
+        };
+        for (i, op) in ops.iter().enumerate() {
+            let name = match op {
+                CompoundOp::Union => "UNION",
+                CompoundOp::UnionAll => "UNION ALL",
+                CompoundOp::Intersect => "INTERSECT",
+                CompoundOp::Except => "EXCEPT",
+            };
+            let want_set = *op != CompoundOp::UnionAll;
+            if want_set != is_set {
+                let c = new_cursor(self, want_set);
+                copy_rows(self, collect, c, None);
+                collect = c;
+                is_set = want_set;
+            }
+            let target = match op {
+                CompoundOp::Union | CompoundOp::UnionAll => collect,
+                _ => new_cursor(self, true),
+            };
+            let m = {
+                let mut d = Dest::Sorter { cursor: target };
+                self.select(&single(cores[i + 1]), &mut d)?
+            };
+            if m.len() != n {
+                return Err(Error::sql(format!("SELECTs to the left and right of {name} do not have the same number of result columns")));
+            }
+            if matches!(op, CompoundOp::Intersect | CompoundOp::Except) {
+                let out = new_cursor(self, true);
+                copy_rows(self, collect, out, Some((target, *op == CompoundOp::Intersect)));
+                collect = out;
             }
         }
         let outs: Vec<OutCol> = metas.iter().map(|m| OutCol { expr: Expr::Literal(Literal::Null), name: m.name.clone(), decltype: None }).collect();

@@ -455,6 +455,58 @@ fn deep_random_nesting_is_an_error_not_a_crash() {
 }
 
 #[test]
+fn non_ascii_names_everywhere() {
+    // Multi-byte names in every position where the parser slices text by
+    // byte offset (type names, spans, defaults, module arguments).
+    bounded(120, || {
+        let mut rng = Rng(0x7777_1111_eeee_2222);
+        let words = [
+            "é",
+            "ééé",
+            "x界",
+            "ü",
+            "always",
+            "generated",
+            "GENERATED",
+            "ALWAYS",
+            "int",
+            "\"é\"",
+            "'ü'",
+            "[ß]",
+            "`ñ`",
+            "αβγδεζηθικλμνξ",
+            "a",
+            "(",
+            ")",
+            ",",
+            "10",
+            "-",
+            "AS",
+            "DEFAULT",
+            "NOT",
+            "NULL",
+            "x'0a'",
+        ];
+        for _ in 0..20_000 {
+            let cols: Vec<String> = (0..1 + rng.below(3))
+                .map(|_| {
+                    (0..1 + rng.below(6))
+                        .map(|_| rng.pick(&words))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            let sql = format!("CREATE TABLE ü ({})", cols.join(", "));
+            check(&sql);
+            let sql = format!("SELECT {} FROM é", cols.join(", "));
+            check(&sql);
+            let sql = format!("CREATE VIRTUAL TABLE v USING m({})", cols.join(", "));
+            check(&sql);
+        }
+    });
+}
+
+#[test]
 fn long_flat_inputs_are_fine() {
     bounded(120, || {
         // Wide but shallow statements of many tokens parse without trouble.

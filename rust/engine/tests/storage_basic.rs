@@ -349,3 +349,50 @@ fn delete_of_an_entry_already_deleted_elsewhere_is_a_no_op() {
     integrity(&mut bt, &[(root, TreeKind::Index), (t, TreeKind::Table)]);
     bt.commit().unwrap();
 }
+
+#[test]
+fn seeks_on_a_desc_nocase_index() {
+    // Index on (x COLLATE NOCASE DESC, rowid): key order is descending
+    // case-insensitively; seeks follow key order.
+    let vfs = MemoryVfs::new();
+    let mut bt = open(&vfs, 512);
+    bt.begin_write().unwrap();
+    let root = bt.create_tree(TreeKind::Index).unwrap();
+    let ki = Rc::new(KeyInfo { collations: vec![Collation::NoCase, Collation::Binary], desc: vec![true, false] });
+    let mut c = BtCursor::new(root, TreeKind::Index, Some(ki.clone()));
+    let words: Vec<String> = (0..400).map(|i| if i % 2 == 0 { format!("W{:03}", i / 2) } else { format!("w{:03}", i / 2) }).collect();
+    for (i, w) in words.iter().enumerate() {
+        c.insert_key(&mut bt, &rec(&[Value::Text(w.clone()), Value::Integer(i as i64)])).unwrap();
+    }
+    let text_at = |c: &mut BtCursor, bt: &mut Btree| -> (String, i64) {
+        let mut buf = Vec::new();
+        c.payload(bt, &mut buf).unwrap();
+        match (record::decode_column(&buf, 0).unwrap(), record::decode_column(&buf, 1).unwrap()) {
+            (Value::Text(s), Value::Integer(i)) => (s, i),
+            v => panic!("{v:?}"),
+        }
+    };
+    // First entry is the largest word.
+    assert!(c.first(&mut bt).unwrap());
+    assert_eq!(text_at(&mut c, &mut bt).0.to_lowercase(), "w199");
+    let probe = rec(&[Value::Text("w100".into())]);
+    // Ge in key order: first entry <= "w100" (descending), i.e. W100 (rowid 200).
+    assert!(c.seek_index(&mut bt, &probe, SeekOp::Ge).unwrap());
+    assert_eq!(text_at(&mut c, &mut bt), ("W100".to_string(), 200));
+    // Gt: first entry strictly after all "w100"s: w099 family.
+    assert!(c.seek_index(&mut bt, &probe, SeekOp::Gt).unwrap());
+    assert_eq!(text_at(&mut c, &mut bt), ("W099".to_string(), 198));
+    // Le: last entry with key <= "w100" in key order: the last of the w100s.
+    assert!(c.seek_index(&mut bt, &probe, SeekOp::Le).unwrap());
+    assert_eq!(text_at(&mut c, &mut bt), ("w100".to_string(), 201));
+    // Lt: last entry before the w100s: w101 (rowid 203).
+    assert!(c.seek_index(&mut bt, &probe, SeekOp::Lt).unwrap());
+    assert_eq!(text_at(&mut c, &mut bt), ("w101".to_string(), 203));
+    // Past either end.
+    assert!(!c.seek_index(&mut bt, &rec(&[Value::Text("a".into())]), SeekOp::Gt).unwrap());
+    assert!(!c.seek_index(&mut bt, &rec(&[Value::Text("zzz".into())]), SeekOp::Lt).unwrap());
+    assert!(c.seek_index(&mut bt, &rec(&[Value::Text("zzz".into())]), SeekOp::Ge).unwrap());
+    assert_eq!(text_at(&mut c, &mut bt).0.to_lowercase(), "w199");
+    integrity(&mut bt, &[(root, TreeKind::Index)]);
+    bt.commit().unwrap();
+}

@@ -13,7 +13,16 @@
 //!     |                                                                    |
 //!     `---- journal sealed (sync, count, sync), PENDING -> EXCLUSIVE, -----'
 //!           dirty pages written, db synced, journal deleted, unlock.
-//!           rollback: drop dirty pages (the db file was not touched), unlock.
+//!           rollback: drop dirty pages, or play the journal back if the db
+//!           file was written (spill / failed commit), unlock.
+//!
+//!   Cache spill (inside WRITE, when the cache is full of dirty pages):
+//!   seal the journal, try EXCLUSIVE once (no wait), write the dirty pages
+//!   not in use, mark them clean; later journal records go to a new segment.
+//!
+//!   Not implemented: WAL (write version 2 files are read-only here and
+//!   refused while their -wal has frames), auto_vacuum pointer maps
+//!   (such files are read-only), super-journals (multi-database commits).
 //! ```
 //!
 //! Invariants:

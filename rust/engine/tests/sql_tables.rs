@@ -101,6 +101,22 @@ fn select_features_match_sqlite() {
         "SELECT * FROM t WHERE id > 3",
         "SELECT * FROM t ORDER BY id DESC",
         "SELECT coalesce(max(score), 0) FROM u WHERE k > 100",
+        "SELECT id FROM t WHERE id > 2",
+        "SELECT id FROM t WHERE id >= 2 AND id < 5",
+        "SELECT id FROM t WHERE 3 < id",
+        "SELECT id FROM t WHERE id > 2.5 AND id <= 6.0",
+        "SELECT id FROM t WHERE id BETWEEN 2 AND 4",
+        "SELECT id FROM t WHERE id > 'abc'",
+        "SELECT id FROM t WHERE id < 'abc'",
+        "SELECT id FROM t WHERE id > '3'",
+        "SELECT id FROM t WHERE id > NULL",
+        "SELECT id FROM t WHERE id > -9223372036854775808 AND id < 9223372036854775807",
+        "SELECT id FROM t WHERE id > 9223372036854775807",
+        "SELECT id, i FROM t ORDER BY id DESC LIMIT 3",
+        "SELECT id FROM t WHERE i > 0 ORDER BY id DESC",
+        "SELECT id FROM t WHERE id > 2 ORDER BY id LIMIT 2",
+        "SELECT id FROM t WHERE id > 2 ORDER BY rowid DESC",
+        "SELECT k FROM u WHERE tid = 1 ORDER BY k DESC",
     ]);
 }
 

@@ -28,6 +28,8 @@ pub struct JoinInfo {
 enum Plan {
     Scan,
     Rowid(Expr),
+    /// Rowid range: lower bound (expr, exclusive), upper bound (expr, exclusive).
+    RowidRange(Option<(Expr, bool)>, Option<(Expr, bool)>),
     Index(Rc<Index>, Vec<Expr>),
 }
 
@@ -172,6 +174,57 @@ impl Builder<'_> {
                 return Plan::Rowid((*other).clone());
             }
         }
+        let rowid_order = self.frames.last().and_then(|f| f.rowid_order);
+        // Ranges on the rowid.
+        if rowid_order != Some(true) {
+            let (mut lo, mut hi): (Option<(Expr, bool)>, Option<(Expr, bool)>) = (None, None);
+            for t in terms {
+                match t {
+                    Expr::Binary { op: op @ (BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le), left, right } => {
+                        for (a, b, flipped) in [(left, right, false), (right, left, true)] {
+                            if matches!(self.source_column(a, si), Some(ColRef::Rowid { .. })) && self.usable_other(b, level) {
+                                // Normalize to "rowid OP b".
+                                let op = if flipped {
+                                    match op {
+                                        BinaryOp::Gt => BinaryOp::Lt,
+                                        BinaryOp::Ge => BinaryOp::Le,
+                                        BinaryOp::Lt => BinaryOp::Gt,
+                                        _ => BinaryOp::Ge,
+                                    }
+                                } else {
+                                    *op
+                                };
+                                match op {
+                                    BinaryOp::Gt | BinaryOp::Ge if lo.is_none() => lo = Some(((**b).clone(), op == BinaryOp::Gt)),
+                                    BinaryOp::Lt | BinaryOp::Le if hi.is_none() => hi = Some(((**b).clone(), op == BinaryOp::Lt)),
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                    Expr::Between { expr, not: false, low, high } => {
+                        if matches!(self.source_column(expr, si), Some(ColRef::Rowid { .. }))
+                            && self.usable_other(low, level)
+                            && self.usable_other(high, level)
+                        {
+                            if lo.is_none() {
+                                lo = Some(((**low).clone(), false));
+                            }
+                            if hi.is_none() {
+                                hi = Some(((**high).clone(), false));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if lo.is_some() || hi.is_some() {
+                return Plan::RowidRange(lo, hi);
+            }
+        }
+        if rowid_order.is_some() {
+            return Plan::Scan;
+        }
         let mut best: Option<(Rc<Index>, Vec<Expr>)> = None;
         for idx in &src.table.indexes {
             if idx.unsupported || idx.partial.is_some() {
@@ -272,8 +325,30 @@ impl Builder<'_> {
         let mut idx_keys = (0usize, 0usize);
         match &plan {
             Plan::Scan => {
-                exits.push(self.op(Op::Rewind, cur, 0, 0));
+                let desc = self.frames.last().and_then(|f| f.rowid_order) == Some(true);
+                exits.push(self.op(if desc { Op::Last } else { Op::Rewind }, cur, 0, 0));
                 top = self.here();
+            }
+            Plan::RowidRange(lo, hi) => {
+                match lo {
+                    Some((e, excl)) => {
+                        let r = self.expr_reg(e)?;
+                        exits.push(self.emit(Op::SeekRowidGE, cur, 0, r as i32, P4::None, *excl as u16));
+                    }
+                    None => exits.push(self.op(Op::Rewind, cur, 0, 0)),
+                }
+                let rh = match hi {
+                    Some((e, _)) => Some(self.expr_reg(e)?),
+                    None => None,
+                };
+                top = self.here();
+                if let (Some((_, excl)), Some(rh)) = (hi, rh) {
+                    let (rr, ok) = (self.reg(), self.reg());
+                    self.op(Op::Rowid, cur, rr as i32, 0);
+                    let op = if *excl { Op::Lt } else { Op::Le };
+                    self.emit(op, rr as i32, rh as i32, ok as i32, P4::None, crate::vdbe::cmp_flags::AFF_NUMERIC);
+                    exits.push(self.op(Op::IfNot, ok as i32, 0, 1));
+                }
             }
             Plan::Rowid(other) => {
                 let r = self.expr_reg(other)?;
@@ -323,6 +398,10 @@ impl Builder<'_> {
         self.patch_all(&nexts);
         match &plan {
             Plan::Scan => {
+                let desc = self.frames.last().and_then(|f| f.rowid_order) == Some(true);
+                self.op(if desc { Op::Prev } else { Op::Next }, cur, top, 0);
+            }
+            Plan::RowidRange(..) => {
                 self.op(Op::Next, cur, top, 0);
             }
             Plan::Rowid(_) => {}

@@ -35,6 +35,9 @@ pub struct Frame {
     /// Join order chosen for the loops: level -> source index (empty means
     /// FROM order).
     pub order: Vec<usize>,
+    /// Rows must come in rowid order (Some(desc)): the ORDER BY was
+    /// satisfied by the scan, so no index plan may be used.
+    pub rowid_order: Option<bool>,
 }
 
 impl Frame {

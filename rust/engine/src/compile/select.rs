@@ -593,6 +593,24 @@ impl<'s> Builder<'s> {
             self.emit(Op::OpenEphemeral, c, n as i32, 0, P4::KeyInfo(ki), 0);
             rc.distinct = Some(c);
         }
+        // ORDER BY the rowid of the only table: scan in rowid order instead.
+        if order_exprs.len() == 1 && !is_agg && !core.distinct {
+            let single = self.frames.last().map_or(false, |f| f.sources.len() == 1 && f.sources[0].table.root > 1);
+            let term = &order_exprs[0];
+            let is_rowid = match term {
+                Expr::Column { table, column, .. } => {
+                    matches!(self.resolve_column(table.as_deref(), column), Ok(Some(ColRef::Rowid { frame, .. })) if frame + 1 == self.frames.len())
+                }
+                _ => false,
+            };
+            if single && is_rowid && s.order_by[0].nulls.is_none() {
+                let desc = s.order_by[0].order == Some(SortOrder::Desc);
+                if let Some(f) = self.frames.last_mut() {
+                    f.rowid_order = Some(desc);
+                }
+                order_exprs.clear();
+            }
+        }
         if !order_exprs.is_empty() {
             let c = self.cursor();
             let ki = self.order_key_info(&s.order_by, &order_exprs)?;

@@ -703,6 +703,53 @@ impl Vm {
                         self.pc = u2;
                     }
                 }
+                Op::SeekRowidGE => {
+                    let gt = p5 == 1;
+                    // First integer key satisfying rowid >= v (or > v).
+                    let mut v = self.regs[u3].clone();
+                    Affinity::Numeric.apply_for_compare(&mut v);
+                    let key: Option<i64> = match v {
+                        Value::Integer(i) => {
+                            if gt {
+                                i.checked_add(1)
+                            } else {
+                                Some(i)
+                            }
+                        }
+                        Value::Real(r) => {
+                            let k = if gt { r.floor() + 1.0 } else { r.ceil() };
+                            if k <= -9.223372036854775808e18 {
+                                Some(i64::MIN)
+                            } else if k >= 9.223372036854775807e18 {
+                                None
+                            } else {
+                                Some(k as i64)
+                            }
+                        }
+                        _ => None,
+                    };
+                    let c = self.bcur(p1)?;
+                    c.moved();
+                    let ok = match key {
+                        None => false,
+                        Some(k) => match c.cur.seek_rowid(bt, k)? {
+                            SeekResult::Found => true,
+                            SeekResult::Empty => false,
+                            SeekResult::NotFound => {
+                                if c.cur.is_valid() && c.cur.rowid(bt)? >= k {
+                                    true
+                                } else if c.cur.is_valid() {
+                                    c.cur.next(bt)?
+                                } else {
+                                    false
+                                }
+                            }
+                        },
+                    };
+                    if !ok {
+                        self.pc = u2;
+                    }
+                }
                 Op::SeekGE | Op::SeekGT | Op::SeekLE | Op::SeekLT => {
                     let n = match insn.p4 {
                         P4::Int64(n) => n as i32,

@@ -95,6 +95,7 @@ opcodes! {
     Rowid => "r[P2] = rowid of the current entry of c[P1].",
     NullRow => "Make c[P1] point at a row of NULLs (LEFT JOIN).",
     SeekRowid => "Move c[P1] to rowid r[P3]; jump to P2 if it is not there or not an integer.",
+    SeekRowidGE => "Move c[P1] to the first rowid >= r[P3] (> when P5 = 1); jump to P2 if none.",
     SeekGE => "Move index c[P1] to the first key >= r[P3..P3+P4]; jump to P2 if none.",
     SeekGT => "Move index c[P1] to the first key > r[P3..P3+P4]; jump to P2 if none.",
     SeekLE => "Move index c[P1] to the last key <= r[P3..P3+P4]; jump to P2 if none.",

@@ -105,6 +105,21 @@ fn between_and_in() {
         "(a BETWEEN (b + 1) AND (c * 2))"
     );
     assert_eq!(show("a BETWEEN b = c AND d"), "(a BETWEEN (b = c) AND d)");
+    // The lower bound extends over OR (whose right side takes ANDs), as in
+    // SQLite's grammar; errors land where SQLite reports them.
+    assert_eq!(show("a BETWEEN NOT b AND c"), "(a BETWEEN (NOT b) AND c)");
+    assert_eq!(
+        err("SELECT 5 BETWEEN 0 OR 1 AND 10;"),
+        "near \";\": syntax error"
+    );
+    assert_eq!(
+        err("SELECT 5 BETWEEN 6 OR 0 AND 3 AND 10"),
+        "incomplete input"
+    );
+    assert_eq!(
+        err("SELECT a FROM t WHERE b BETWEEN 76 OR AND 3"),
+        "near \"AND\": syntax error"
+    );
     assert_eq!(show("a BETWEEN 1 AND 2 = 3"), "((a BETWEEN 1 AND 2) = 3)");
     assert_eq!(
         show("a BETWEEN b BETWEEN c AND d AND e"),

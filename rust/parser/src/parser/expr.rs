@@ -286,7 +286,7 @@ impl<'a> Parser<'a> {
                     }
                     T::Keyword(Kw::Between) => {
                         self.advance();
-                        let (low, loh) = self.expr_prec(P_EQ)?;
+                        let (low, loh) = self.between_low()?;
                         self.expect_kw(Kw::And)?;
                         let (high, hih) = self.expr_prec(P_CMP)?;
                         let e = Expr::Between {
@@ -313,6 +313,25 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+    }
+
+    /// The lower bound of BETWEEN. In SQLite's LALR grammar nothing can be
+    /// reduced between BETWEEN and its AND, so an OR there is shifted (its
+    /// right side then takes ANDs), while an AND at this level is
+    /// BETWEEN's own: `x BETWEEN a OR b AND c` leaves no AND for BETWEEN.
+    fn between_low(&mut self) -> PResult<HExpr> {
+        let start = self.here();
+        let (mut low, mut h) = self.expr_prec(P_NOT)?;
+        while self.eat_kw(Kw::Or) {
+            let (rhs, rh) = self.expr_prec(P_AND)?;
+            low = Expr::Binary {
+                op: BinaryOp::Or,
+                left: bx(low),
+                right: bx(rhs),
+            };
+            h = self.height_ok(h.max(rh) + 1, start)?;
+        }
+        Ok((low, h))
     }
 
     /// The right side of `IN`.
@@ -354,7 +373,6 @@ impl<'a> Parser<'a> {
             T::Keyword(Kw::Not) => {
                 self.advance();
                 let (e, h) = self.expr_prec(P_EQ)?;
-                let _ = P_NOT;
                 return Ok((
                     Expr::Unary {
                         op: UnaryOp::Not,

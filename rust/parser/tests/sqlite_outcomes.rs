@@ -39,7 +39,7 @@ fn check_file(data: &str, min_cases: usize) {
 
 #[test]
 fn agrees_with_sqlite_on_corpus_and_mutations() {
-    check_file(include_str!("data/sqlite_outcomes.tsv"), 11_000);
+    check_file(include_str!("data/sqlite_outcomes.tsv"), 17_000);
 }
 
 #[test]

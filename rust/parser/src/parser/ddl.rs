@@ -184,6 +184,11 @@ impl<'a> Parser<'a> {
         } else {
             ("strict", &mut opts.strict)
         };
+        // SQLite checks the word when it reduces the option, which needs the
+        // next token: one that cannot follow is a syntax error first.
+        if !matches!(self.peek(), T::Comma | T::Semi | T::Eof) {
+            return Err(self.syntax_error());
+        }
         // SQLite compares the raw token, so a quoted word never matches.
         if !word.eq_ignore_ascii_case(want) || t.end - t.start != want.len() {
             return Err(self.error_at(
@@ -311,9 +316,9 @@ impl<'a> Parser<'a> {
                 self.advance();
                 ColumnConstraintKind::Collate(self.ids()?)
             }
-            Kw::Generated if self.is_kw_at(1, Kw::Always) => {
+            Kw::Generated => {
                 self.advance();
-                self.advance();
+                self.expect_kw(Kw::Always)?;
                 self.expect_kw(Kw::As)?;
                 self.generated()?
             }

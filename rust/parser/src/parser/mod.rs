@@ -266,10 +266,6 @@ impl<'a> Parser<'a> {
         self.peek() == TokenKind::Keyword(k)
     }
 
-    pub(crate) fn is_kw_at(&mut self, n: usize, k: Kw) -> bool {
-        self.peek_at(n) == TokenKind::Keyword(k)
-    }
-
     pub(crate) fn eat(&mut self, k: TokenKind) -> bool {
         if self.peek() == k {
             self.advance();

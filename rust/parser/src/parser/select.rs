@@ -408,6 +408,11 @@ impl<'a> Parser<'a> {
             words.push(self.advance());
         }
         self.advance(); // JOIN
+                        // SQLite validates the words when it reduces the join operator, which
+                        // happens only once a table term can follow.
+        if !(Self::kind_is_nm(self.peek()) || self.peek() == T::LParen) {
+            return Err(self.syntax_error());
+        }
         const NATURAL: u8 = 1;
         const LEFT: u8 = 2;
         const RIGHT: u8 = 4;

@@ -279,6 +279,27 @@ def agg_order_by(sql, outcome):
     before = sql[: sql.find(" ORDER ") + 1] if " ORDER " in sql else sql
     return before.count("(") > before.count(")")
 
+KEYWORD_SOUP_STARTS = [
+    "SELECT", "SELECT a FROM t WHERE", "CREATE TABLE z (a", "CREATE TRIGGER tr AFTER INSERT ON t BEGIN",
+    "WITH RECURSIVE c(x) AS (", "PRAGMA", "INSERT INTO t", "UPDATE t SET a =", "CREATE INDEX i ON t (",
+    "SELECT sum(a) OVER (", "ALTER TABLE t", "DROP", "BEGIN", "CREATE VIEW v AS", "EXPLAIN",
+    "SELECT * FROM t1 JOIN", "DELETE FROM t WHERE", "VALUES (", "ATTACH", "SELECT CASE",
+]
+
+def keyword_soups(n):
+    """Seeded soups over every keyword plus punctuation and literals."""
+    import random
+    rng = random.Random(4242)
+    vocab = KEYWORDS + "( ) ( ) ( ) , , , . * + - = < > || -> ~ a b t x 'x' 1 2.5 ? :a x'01' \"q\" [z]".split()
+    out = []
+    for _ in range(n):
+        s = rng.choice(KEYWORD_SOUP_STARTS) + " " + " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 12)))
+        # A JOIN_KW word as a function name parses only in SQLite 3.42+.
+        if re.search(r"\b(CROSS|FULL|INNER|LEFT|NATURAL|OUTER|RIGHT) \(", s):
+            continue
+        out.append(s)
+    return out
+
 def main():
     os.chdir(tempfile.mkdtemp())
     cases = []
@@ -300,6 +321,8 @@ def main():
                 continue
             add(tpl.replace("K", k))
     for s in soups(4000):
+        add(s)
+    for s in keyword_soups(6000):
         add(s)
     for s in BASE:
         toks = tokens(s)

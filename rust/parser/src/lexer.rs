@@ -90,9 +90,22 @@ impl Token {
 }
 
 /// True for bytes that may continue an identifier.
+#[inline]
 pub fn is_id_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+    ID_CHAR[b as usize]
 }
+
+/// `is_id_char` as a table: ASCII letters and digits, `_`, `$`, 0x80..=0xff.
+static ID_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+        i += 1;
+    }
+    t
+};
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0c | b'\r')

@@ -5,7 +5,8 @@
 //! copied here (dequoting and number conversion live in `literal`).
 //!
 //! Rules (as SQLite 3.45 without digit separators):
-//! - Whitespace is ` \t\n\f\r`; `-- ...` runs to end of line; `/* ... */`
+//! - Whitespace is ` \t\n\f\r` and a UTF-8 byte-order mark at a token
+//!   start; `-- ...` runs to end of line; `/* ... */`
 //!   runs to `*/` or to end of input (an unterminated block comment is fine).
 //! - A NUL byte ends the input, as it does for SQLite's C strings.
 //! - `'...'` is a string, `"..."` and `` `...` `` are quoted identifiers (the
@@ -295,6 +296,8 @@ impl<'a> Lexer<'a> {
                 }
                 (Some(kind), j - i)
             }
+            // A UTF-8 byte-order mark at a token start is whitespace (CC_BOM).
+            0xef if c1 == 0xbb && self.byte(i + 2) == 0xbf => (None, 3),
             c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                 let mut j = i + 1;
                 while is_id_char(self.byte(j)) {
@@ -574,6 +577,15 @@ mod tests {
             ]
         );
         assert_eq!(kinds("$x(y)"), vec![(T::Variable, "$x(y)")]);
+    }
+
+    #[test]
+    fn byte_order_mark_is_space_at_token_start() {
+        assert_eq!(
+            kinds("\u{feff}SELECT 1"),
+            vec![(T::Keyword(Kw::Select), "SELECT"), (T::Integer, "1")]
+        );
+        assert_eq!(kinds("a\u{feff}b"), vec![(T::Id, "a\u{feff}b")]);
     }
 
     #[test]

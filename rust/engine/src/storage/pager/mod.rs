@@ -59,6 +59,29 @@ pub enum PagerState {
     Write,
 }
 
+/// SQLite's default busy handler schedule: sleep 1, 2, 5, 10, ... ms
+/// between attempts until the timeout is used up.
+#[derive(Default)]
+struct BusyWait {
+    waited: u32,
+    step: usize,
+}
+
+impl BusyWait {
+    /// Sleeps before the next attempt; false when the timeout is used up.
+    fn wait(&mut self, vfs: &dyn Vfs, timeout_ms: u32) -> bool {
+        const DELAYS: [u32; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+        if self.waited >= timeout_ms {
+            return false;
+        }
+        let d = DELAYS[self.step.min(DELAYS.len() - 1)].min(timeout_ms - self.waited);
+        self.step += 1;
+        vfs.sleep(u64::from(d) * 1000);
+        self.waited += d;
+        true
+    }
+}
+
 struct Savepoint {
     db_size: u32,
     images: HashMap<u32, Vec<u8>>,
@@ -103,7 +126,7 @@ impl Pager {
     /// header if it has one.
     pub fn open(vfs: Rc<dyn Vfs>, path: &str, read_only: bool, create: bool, page_size: u32, cache_size: i64) -> Result<Pager> {
         let opts = OpenOptions { read_only, create: create && !read_only, exclusive: false, kind: FileKind::MainDb };
-        let mut file = vfs.open(path, opts)?;
+        let file = vfs.open(path, opts)?;
         let page_size = if header::decode_page_size(if page_size == 65536 { 1 } else { page_size.min(65535) as u16 }).is_some() {
             page_size
         } else {
@@ -256,21 +279,14 @@ impl Pager {
 
     /// Takes lock `level`, retrying with sleeps until the busy timeout.
     fn lock_busy(&mut self, level: LockLevel) -> Result<()> {
-        const DELAYS: [u32; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
-        let mut waited: u32 = 0;
-        let mut i = 0;
+        let mut busy = BusyWait::default();
         loop {
             if self.lock.lock(&mut *self.file, level)? {
                 return Ok(());
             }
-            let mut d = DELAYS[i.min(DELAYS.len() - 1)];
-            i += 1;
-            if waited >= self.busy_timeout_ms {
+            if !busy.wait(&*self.vfs, self.busy_timeout_ms) {
                 return Err(Error::busy());
             }
-            d = d.min(self.busy_timeout_ms - waited);
-            self.vfs.sleep(u64::from(d) * 1000);
-            waited += d;
         }
     }
 
@@ -360,13 +376,29 @@ impl Pager {
         if self.read_only || self.header_read_only {
             return Err(Error::new(codes::READONLY, "attempt to write a readonly database"));
         }
-        let started = self.state == PagerState::None;
-        self.begin_read()?;
-        if let Err(e) = self.lock_busy(LockLevel::Reserved) {
-            if started {
+        if self.state == PagerState::None {
+            // As SQLite: do not keep SHARED while waiting for RESERVED (a
+            // writer waiting for EXCLUSIVE would wait for us meanwhile).
+            let mut busy = BusyWait::default();
+            loop {
+                self.begin_read()?;
+                if self.header_read_only {
+                    self.end_read()?;
+                    return Err(Error::new(codes::READONLY, "attempt to write a readonly database"));
+                }
+                if self.lock.lock(&mut *self.file, LockLevel::Reserved)? {
+                    break;
+                }
                 self.end_read()?;
+                if !busy.wait(&*self.vfs, self.busy_timeout_ms) {
+                    return Err(Error::busy());
+                }
             }
-            return Err(e);
+        } else {
+            if self.header_read_only {
+                return Err(Error::new(codes::READONLY, "attempt to write a readonly database"));
+            }
+            self.lock_busy(LockLevel::Reserved)?;
         }
         self.orig_size = self.db_size;
         self.state = PagerState::Write;

@@ -103,3 +103,18 @@ fn add_column_text_is_what_sqlite_appends() {
         );
     }
 }
+
+#[test]
+fn check_constraint_texts_name_unnamed_checks() {
+    // SQLite 3.40.1 reports "CHECK constraint failed: a >   0" and
+    // "... b != 2" for the unnamed ones below (and "nm" for the named one).
+    let sql =
+        "create table t(a check(  a >   0 ) , b, constraint nm check (b<>1), check( b != 2 ))";
+    let p = parse_one_spanned(sql).unwrap().unwrap();
+    let texts: Vec<&str> = p.check_spans.iter().map(|s| s.text(sql)).collect();
+    assert_eq!(texts, vec!["a >   0", "b<>1", "b != 2"]);
+    let sql = "ALTER TABLE t ADD COLUMN c INT CHECK (c IS NOT NULL)";
+    let p = parse_one_spanned(sql).unwrap().unwrap();
+    assert_eq!(p.check_spans.len(), 1);
+    assert_eq!(p.check_spans[0].text(sql), "c IS NOT NULL");
+}

@@ -303,10 +303,7 @@ impl<'a> Parser<'a> {
             }
             Kw::Check => {
                 self.advance();
-                self.expect(T::LParen)?;
-                let e = self.parse_expr()?;
-                self.expect(T::RParen)?;
-                ColumnConstraintKind::Check(e)
+                ColumnConstraintKind::Check(self.check_body()?)
             }
             Kw::References => {
                 self.advance();
@@ -329,6 +326,22 @@ impl<'a> Parser<'a> {
             _ => return Ok(None),
         };
         Ok(Some(kind))
+    }
+
+    /// `( expr )` after CHECK; records the text between the parentheses,
+    /// whitespace-trimmed, which SQLite uses to name an unnamed CHECK
+    /// constraint in "CHECK constraint failed: ..." (sqlite3AddCheckConstraint).
+    fn check_body(&mut self) -> PResult<Expr> {
+        let lp = self.expect(T::LParen)?;
+        let e = self.parse_expr()?;
+        let rp = self.expect(T::RParen)?;
+        let inner = &self.src[lp.end..rp.start];
+        let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r');
+        let lead = inner.len() - inner.trim_start_matches(is_space).len();
+        let trimmed = inner.trim_matches(is_space).len();
+        self.check_spans
+            .push(Span::new(lp.end + lead, lp.end + lead + trimmed));
+        Ok(e)
     }
 
     /// parse.y `generated`: `( expr ) [STORED|VIRTUAL]`.
@@ -576,9 +589,7 @@ impl<'a> Parser<'a> {
                 }
                 T::Keyword(Kw::Check) => {
                     self.advance();
-                    self.expect(T::LParen)?;
-                    let e = self.parse_expr()?;
-                    self.expect(T::RParen)?;
+                    let e = self.check_body()?;
                     self.onconf()?;
                     TableConstraintKind::Check(e)
                 }

@@ -71,6 +71,12 @@ pub struct ParsedStmt {
     /// number so far plus one, `?NNN` is NNN, and a name takes the next
     /// number on first use and the same number afterwards.
     pub params: Vec<Option<String>>,
+    /// For CREATE TABLE and ALTER TABLE ADD COLUMN: the text inside the
+    /// parentheses of each CHECK constraint, whitespace-trimmed, in source
+    /// order (each column's constraints in column order, then the table
+    /// constraints). SQLite names an unnamed CHECK by this text in
+    /// "CHECK constraint failed: ...".
+    pub check_spans: Vec<Span>,
 }
 
 /// Parse the first statement of `sql`. Returns `Ok(None)` when only
@@ -118,6 +124,7 @@ pub fn parse_one_with(sql: &str, opts: ParseOptions) -> Result<Option<ParsedStmt
                 end: t.end,
                 tail_start: t.start,
                 params: p.params,
+                check_spans: p.check_spans,
             }))
         }
         TokenKind::Eof => {
@@ -128,6 +135,7 @@ pub fn parse_one_with(sql: &str, opts: ParseOptions) -> Result<Option<ParsedStmt
                 end,
                 tail_start: end,
                 params: p.params,
+                check_spans: p.check_spans,
             }))
         }
         _ => Err(p.syntax_error()),
@@ -167,6 +175,8 @@ pub(crate) struct Parser<'a> {
     /// The parameter table built so far (see `ParsedStmt::params`).
     pub(crate) params: Vec<Option<String>>,
     pub(crate) number_anonymous: bool,
+    /// See `ParsedStmt::check_spans`.
+    pub(crate) check_spans: Vec<Span>,
 }
 
 fn is_join_kw(k: Kw) -> bool {
@@ -187,6 +197,7 @@ impl<'a> Parser<'a> {
             depth: 0,
             params: Vec::new(),
             number_anonymous: false,
+            check_spans: Vec::new(),
         }
     }
 

@@ -17,6 +17,15 @@
 //!   `incomplete input` when that is the end of input, and
 //!   `unrecognized token: "TEXT"` as soon as an illegal token becomes the
 //!   current token (SQLite's tokenizer reports it before the parser runs).
+//! - Where SQLite's parser shifts a token that commits to a construct (NOT
+//!   after an expression, ON after a constraint, IF, NULLS, CURRENT, an OR
+//!   inside a BETWEEN bound, ...) this parser consumes it too, so an error
+//!   lands on the same token. Checks SQLite makes in reduce actions
+//!   (unknown table option, unknown join type, ...) run only once the next
+//!   token could follow, as a reduction would.
+//! - The grammar is SQLite 3.45's: 3.44 aggregate `ORDER BY` inside calls,
+//!   3.42 `idj` names. tests/sqlite_outcomes.rs holds the differential
+//!   evidence against a real SQLite (messages included).
 //!
 //! Invariants:
 //! - Recursion is bounded: every nested construct passes `enter()`, which

@@ -120,11 +120,12 @@ impl Connection {
     }
 
     fn compile_text(&self, sql: &str) -> Result<Option<(Program, usize)>> {
-        match ferrolite_parser::parse_one(sql).map_err(parse_error)? {
+        let opts = ferrolite_parser::ParseOptions { number_anonymous_params: true };
+        match ferrolite_parser::parse_one_with(sql, opts).map_err(parse_error)? {
             None => Ok(None),
-            Some((stmt, tail)) => {
-                let prog = compile::compile(&stmt, &self.db.schema, sql, tail)?;
-                Ok(Some((prog, tail)))
+            Some(p) => {
+                let prog = compile::compile_with_params(&p.stmt, &self.db.schema, sql, p.end, Some(&p.params))?;
+                Ok(Some((prog, p.end)))
             }
         }
     }

@@ -145,6 +145,9 @@ pub fn children_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
 
 /// True if `e` contains a subquery anywhere (not counting nested ones twice).
 pub fn has_subquery(e: &Expr) -> bool {
+    if super::stack_exceeded() {
+        return true;
+    }
     match e {
         Expr::Exists(_) | Expr::Subquery(_) => true,
         Expr::In { rhs: InRhs::Select(_) | InRhs::Table { .. }, .. } => true,
@@ -175,6 +178,9 @@ pub fn is_agg_call(e: &Expr) -> bool {
 
 /// Collects aggregate calls in `e` (not inside subqueries) in order.
 pub fn collect_aggs(e: &Expr, out: &mut Vec<Expr>) {
+    if super::stack_exceeded() {
+        return;
+    }
     if is_agg_call(e) {
         if !out.contains(e) {
             out.push(e.clone());
@@ -290,6 +296,7 @@ impl Builder<'_> {
 
     /// Computes `e` into register `target`.
     pub fn expr(&mut self, e: &Expr, target: usize) -> Result<()> {
+        self.check_stack()?;
         let t = target as i32;
         if let Some(f) = self.frames.last() {
             if let Some((_, r)) = f.map.iter().find(|(x, _)| x == e) {
@@ -341,7 +348,32 @@ impl Builder<'_> {
                 let i = self.param_index(p)?;
                 self.op(Op::Variable, i as i32, t, 0);
             }
-            Expr::Unary { op, expr } => match op {
+            Expr::Unary { .. } => self.expr_arm_0(e, target)?,
+            Expr::Binary { .. } => self.expr_arm_1(e, target)?,
+            Expr::Like { .. } => self.expr_arm_2(e, target)?,
+            Expr::Between { .. } => self.expr_arm_3(e, target)?,
+            Expr::In { .. } => self.expr_arm_4(e, target)?,
+            Expr::IsNull(_) | Expr::NotNull(_) => self.expr_arm_5(e, target)?,
+            Expr::Exists(_) => self.expr_arm_6(e, target)?,
+            Expr::Subquery(_) => self.expr_arm_7(e, target)?,
+            Expr::Case { .. } => self.expr_arm_8(e, target)?,
+            Expr::Cast { .. } => self.expr_arm_9(e, target)?,
+            Expr::Collate { .. } => self.expr_arm_10(e, target)?,
+            Expr::Function(_) => self.expr_arm_11(e, target)?,
+            Expr::Raise { .. } => return Err(Error::sql("RAISE() may only be used within a trigger-program")),
+            Expr::Vector(_) => return Err(Error::sql("row value misused")),
+        }
+        Ok(())
+    }
+
+
+    #[inline(never)]
+    fn expr_arm_0(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Unary { op, expr } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = match op {
                 UnaryOp::Plus => self.expr(expr, target)?,
                 UnaryOp::Neg => {
                     if let Expr::Literal(Literal::Integer(i)) = expr.as_ref() {
@@ -364,8 +396,17 @@ impl Builder<'_> {
                     let r = self.expr_reg(expr)?;
                     self.op(Op::BitNot, r as i32, t, 0);
                 }
-            },
-            Expr::Binary { op, left, right } => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_1(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Binary { op, left, right } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 let vop = match op {
                     BinaryOp::Arrow | BinaryOp::LongArrow => return Err(Error::sql("JSON operators are not supported yet")),
                     _ => *op,
@@ -404,8 +445,17 @@ impl Builder<'_> {
                         self.op(o, a, b, t);
                     }
                 }
-            }
-            Expr::Like { op, not, expr, pattern, escape } => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_2(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Like { op, not, expr, pattern, escape } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 let name = match op {
                     LikeOp::Like => "like",
                     LikeOp::Glob => "glob",
@@ -424,8 +474,17 @@ impl Builder<'_> {
                 if *not {
                     self.op(Op::Not, t, t, 0);
                 }
-            }
-            Expr::Between { expr, not, low, high } => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_3(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Between { expr, not, low, high } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 let rx = self.expr_reg(expr)?;
                 let rl = self.expr_reg(low)?;
                 let rh = self.expr_reg(high)?;
@@ -436,32 +495,77 @@ impl Builder<'_> {
                 if *not {
                     self.op(Op::Not, t, t, 0);
                 }
-            }
-            Expr::In { expr, not, rhs } => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_4(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::In { expr, not, rhs } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 self.in_expr(expr, rhs, target)?;
                 if *not {
                     self.op(Op::Not, t, t, 0);
                 }
-            }
-            Expr::IsNull(x) | Expr::NotNull(x) => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_5(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let (Expr::IsNull(x) | Expr::NotNull(x)) = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 let r = self.expr_reg(x)?;
                 let is_null = matches!(e, Expr::IsNull(_));
                 self.op(Op::Integer, (!is_null) as i32, t, 0);
                 let j = self.op(Op::NotNull, r as i32, 0, 0);
                 self.op(Op::Integer, is_null as i32, t, 0);
                 self.patch(j);
-            }
-            Expr::Exists(s) => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_6(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Exists(s) = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 self.op(Op::Integer, 0, t, 0);
                 let mut d = Dest::Exists { reg: target, exits: Vec::new() };
                 self.subselect(s, &mut d)?;
-            }
-            Expr::Subquery(s) => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_7(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Subquery(s) = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 self.op(Op::Null, 0, t, 0);
                 let mut d = Dest::Scalar { reg: target, exits: Vec::new() };
                 self.subselect(s, &mut d)?;
-            }
-            Expr::Case { operand, when_then, else_expr } => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_8(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Case { operand, when_then, else_expr } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 let rop = match operand {
                     Some(o) => Some(self.expr_reg(o)?),
                     None => None,
@@ -488,17 +592,44 @@ impl Builder<'_> {
                     }
                 }
                 self.patch_all(&ends);
-            }
-            Expr::Cast { expr, type_name } => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_9(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Cast { expr, type_name } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 self.expr(expr, target)?;
                 let a = affinity_num(type_affinity(&type_name.name));
                 self.op(Op::Cast, t, a, 0);
-            }
-            Expr::Collate { expr, collation } => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_10(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Collate { expr, collation } = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 collation_by_name(collation)?;
                 self.expr(expr, target)?;
-            }
-            Expr::Function(fc) => {
+            };
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn expr_arm_11(&mut self, e: &Expr, target: usize) -> Result<()> {
+        let t = target as i32;
+        let _ = t;
+        let Expr::Function(fc) = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
+        #[allow(clippy::let_unit_value)]
+        let _unit: () = {
                 if fc.over.is_some() {
                     return Err(Error::sql("window functions are not supported yet"));
                 }
@@ -522,10 +653,7 @@ impl Builder<'_> {
                     self.expr(a, base + k)?;
                 }
                 self.emit(Op::Function, args.len() as i32, base as i32, t, P4::Func(f), 0);
-            }
-            Expr::Raise { .. } => return Err(Error::sql("RAISE() may only be used within a trigger-program")),
-            Expr::Vector(_) => return Err(Error::sql("row value misused")),
-        }
+            };
         Ok(())
     }
 

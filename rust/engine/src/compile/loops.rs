@@ -117,6 +117,9 @@ impl Builder<'_> {
     }
 
     fn walk_columns(&self, e: &Expr, f: &mut dyn FnMut(Option<ColRef>)) {
+        if super::stack_exceeded() {
+            return;
+        }
         if let Expr::Column { table, column, .. } = e {
             f(self.resolve_column(table.as_deref(), column).ok().flatten());
             return;

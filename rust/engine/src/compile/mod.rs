@@ -30,6 +30,9 @@ pub struct Builder<'s> {
     pub n_regs: usize,
     pub n_cursors: usize,
     pub params: Vec<Option<String>>,
+    /// True when `params` is the parser's table (numbered in source order,
+    /// as SQLite does), so visiting order cannot renumber parameters.
+    pub params_fixed: bool,
     pub schema: &'s Schema,
     /// Text the statement's spans index into.
     pub sql: &'s str,
@@ -45,6 +48,29 @@ pub struct Builder<'s> {
     pub returning: Option<dml::Returning>,
 }
 
+/// Stack the compiler may use for recursion over nested expressions and
+/// subqueries before it reports "Expression tree is too large". wasm32's
+/// default stack is 1 MiB; a release build uses about 370 bytes per level of
+/// `a+a+...` (so ~1400 levels fit), a debug build about 5 KiB.
+const STACK_BUDGET: usize = 512 * 1024;
+
+fn stack_address() -> usize {
+    let probe = 0u8;
+    std::hint::black_box(&probe) as *const u8 as usize
+}
+
+thread_local! {
+    /// Address of a local in `compile`'s frame (0 = not compiling).
+    static STACK_BASE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// True when the compiler's recursion has used up its stack budget; the
+/// recursive walkers stop and the code generator reports an error.
+pub fn stack_exceeded() -> bool {
+    let base = STACK_BASE.with(|b| b.get());
+    base != 0 && base.abs_diff(stack_address()) > STACK_BUDGET
+}
+
 impl<'s> Builder<'s> {
     pub fn new(schema: &'s Schema, sql: &'s str, stmt_end: usize) -> Builder<'s> {
         Builder {
@@ -52,6 +78,7 @@ impl<'s> Builder<'s> {
             n_regs: 1,
             n_cursors: 0,
             params: Vec::new(),
+            params_fixed: false,
             schema,
             sql,
             stmt_end,
@@ -62,6 +89,14 @@ impl<'s> Builder<'s> {
             ctes: Vec::new(),
             returning: None,
         }
+    }
+
+    /// Fails cleanly instead of overflowing the stack on deep nesting.
+    pub fn check_stack(&self) -> Result<()> {
+        if stack_exceeded() {
+            return Err(Error::sql("Expression tree is too large (maximum depth 1000)"));
+        }
+        Ok(())
     }
 
     pub fn emit(&mut self, op: Op, p1: i32, p2: i32, p3: i32, p4: P4, p5: u16) -> usize {
@@ -140,7 +175,7 @@ impl<'s> Builder<'s> {
                 if self.params.len() < n {
                     self.params.resize(n, None);
                 }
-                if self.params[n - 1].is_none() {
+                if self.params[n - 1].is_none() && !self.params_fixed {
                     self.params[n - 1] = Some(format!("?{n}"));
                 }
                 Ok(n)
@@ -193,10 +228,39 @@ impl<'s> Builder<'s> {
 /// Compiles one statement. `sql` is the text `stmt`'s spans refer to and
 /// `stmt_end` the end of the statement's own text in it.
 pub fn compile(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize) -> Result<Program> {
+    compile_with_params(stmt, schema, sql, stmt_end, None)
+}
+
+/// Like `compile`, with the parser's parameter table (`ParsedStmt::params`,
+/// parsed with `number_anonymous_params`), which fixes every parameter's
+/// number and name as SQLite assigns them at parse time.
+pub fn compile_with_params(
+    stmt: &Stmt,
+    schema: &Schema,
+    sql: &str,
+    stmt_end: usize,
+    params: Option<&[Option<String>]>,
+) -> Result<Program> {
+    let outer = STACK_BASE.with(|b| b.get());
+    if outer == 0 {
+        STACK_BASE.with(|b| b.set(stack_address()));
+    }
+    let r = compile_inner(stmt, schema, sql, stmt_end, params);
+    if outer == 0 {
+        STACK_BASE.with(|b| b.set(0));
+    }
+    r
+}
+
+fn compile_inner(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize, params: Option<&[Option<String>]>) -> Result<Program> {
     let mut b = Builder::new(schema, sql, stmt_end);
+    if let Some(p) = params {
+        b.params = p.to_vec();
+        b.params_fixed = true;
+    }
     match stmt {
         Stmt::Explain { query_plan, stmt } => {
-            let inner = compile(stmt, schema, sql, stmt_end)?;
+            let inner = compile_with_params(stmt, schema, sql, stmt_end, params)?;
             if *query_plan {
                 b.const_rows(&["id", "parent", "notused", "detail"], &[]);
             } else {

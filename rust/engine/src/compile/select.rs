@@ -296,6 +296,9 @@ impl<'s> Builder<'s> {
     }
 
     fn subst_in(&self, e: &mut Expr, outs: &[OutCol], aliases: &[Option<String>]) {
+        if super::stack_exceeded() {
+            return;
+        }
         if let Expr::Column { table: None, column, .. } = e {
             if self.resolve_column(None, column).ok().flatten().is_none() {
                 if let Some(k) = aliases.iter().position(|a| a.as_deref().map_or(false, |a| a.eq_ignore_ascii_case(column))) {
@@ -689,7 +692,7 @@ impl<'s> Builder<'s> {
         // Bare column references outside aggregate calls.
         let mut bare: Vec<Expr> = Vec::new();
         fn collect_bare(e: &Expr, out: &mut Vec<Expr>) {
-            if super::expr::is_agg_call(e) {
+            if super::stack_exceeded() || super::expr::is_agg_call(e) {
                 return;
             }
             if let Expr::Column { .. } = e {

@@ -91,6 +91,8 @@ impl Connection {
                 vfs,
                 read_only,
                 busy_timeout: 0,
+                savepoints: Vec::new(),
+                savepoint_txn: false,
             },
             stmts: HashMap::new(),
             next_id: 1,
@@ -120,7 +122,7 @@ impl Connection {
     }
 
     fn compile_text(&self, sql: &str) -> Result<Option<(Program, usize)>> {
-        let opts = ferrolite_parser::ParseOptions { number_anonymous_params: true };
+        let opts = ferrolite_parser::ParseOptions { number_anonymous_params: true, ..Default::default() };
         match ferrolite_parser::parse_one_with(sql, opts).map_err(parse_error)? {
             None => Ok(None),
             Some(p) => {
@@ -224,10 +226,11 @@ impl Connection {
         let Some(st) = self.stmts.get_mut(&id) else { return Ok(()) };
         let mut result = Ok(());
         if st.vm.stmt_savepoint {
+            let d = st.vm.stmt_depth;
             let r = if ok {
-                self.bt.release(1)
+                self.bt.release(d)
             } else {
-                self.bt.rollback_to(1).and_then(|_| self.bt.release(1))
+                self.bt.rollback_to(d).and_then(|_| self.bt.release(d))
             };
             st.vm.stmt_savepoint = false;
             if let Err(e) = r {
@@ -244,6 +247,14 @@ impl Connection {
             self.n_active = self.n_active.saturating_sub(1);
         }
         st.done = true;
+        if self.bt.txn_state() == TxnState::None && !self.db.savepoints.is_empty() {
+            // The transaction holding the savepoints is gone (rolled back).
+            self.db.savepoints.clear();
+            if self.db.savepoint_txn {
+                self.db.autocommit = true;
+            }
+            self.db.savepoint_txn = false;
+        }
         if self.db.autocommit && self.n_active == 0 {
             match self.bt.txn_state() {
                 TxnState::Write => {
@@ -292,7 +303,8 @@ impl Connection {
                 Err(e) if e.primary() == codes::SCHEMA && retries < 3 => {
                     retries += 1;
                     if st.vm.stmt_savepoint {
-                        let _ = self.bt.rollback_to(1).and_then(|_| self.bt.release(1));
+                        let d = st.vm.stmt_depth;
+                        let _ = self.bt.rollback_to(d).and_then(|_| self.bt.release(d));
                     }
                     let sql = st.sql.clone();
                     match self.compile_text(&sql) {

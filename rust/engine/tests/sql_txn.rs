@@ -184,3 +184,37 @@ fn several_statements_in_one_exec_and_tail() {
     assert_eq!(e.message, "no such column: nosuch");
     assert_eq!(query(&mut f, "SELECT count(*) FROM t").unwrap(), vec![vec![Value::Integer(3)]]);
 }
+
+#[test]
+fn savepoints_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "CREATE TABLE t(a UNIQUE)");
+    check_all(&mut f, &l, &[
+        "RELEASE nosuch",
+        "SAVEPOINT s1",
+        "INSERT INTO t VALUES (1)",
+        "SAVEPOINT s2",
+        "INSERT INTO t VALUES (2)",
+        "INSERT INTO t VALUES (2)",
+        "SELECT * FROM t",
+        "ROLLBACK TO s2",
+        "SELECT * FROM t",
+        "INSERT INTO t VALUES (3)",
+        "RELEASE s2",
+        "SELECT * FROM t",
+        "ROLLBACK TO S1",
+        "SELECT * FROM t",
+        "INSERT INTO t VALUES (4)",
+        "RELEASE s1",
+        "SELECT * FROM t",
+        "BEGIN",
+        "SAVEPOINT a",
+        "INSERT INTO t VALUES (5)",
+        "RELEASE a",
+        "ROLLBACK",
+        "SELECT * FROM t",
+        "ROLLBACK TO a",
+    ]);
+    assert!(f.is_autocommit());
+}

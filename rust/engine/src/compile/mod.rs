@@ -309,8 +309,14 @@ fn compile_inner(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize, param
         Stmt::CreateTrigger(_) => return Err(Error::sql("CREATE TRIGGER is not supported yet")),
         Stmt::CreateVirtualTable(v) => return Err(Error::sql(format!("no such module: {}", v.module))),
         Stmt::AlterTable(a) => ddl::alter_table(&mut b, a)?,
-        Stmt::Rollback { .. } | Stmt::Savepoint { .. } | Stmt::Release { .. } => {
-            return Err(Error::sql("SAVEPOINT is not supported yet"))
+        Stmt::Savepoint { name } => {
+            b.emit(Op::Savepoint, 0, 0, 0, P4::Text(name.clone()), 0);
+        }
+        Stmt::Release { name } => {
+            b.emit(Op::Savepoint, 1, 0, 0, P4::Text(name.clone()), 0);
+        }
+        Stmt::Rollback { savepoint: Some(name) } => {
+            b.emit(Op::Savepoint, 2, 0, 0, P4::Text(name.clone()), 0);
         }
         Stmt::Vacuum { .. } => return Err(Error::sql("VACUUM is not supported yet")),
         Stmt::Attach { .. } | Stmt::Detach { .. } => return Err(Error::sql("ATTACH is not supported yet")),

@@ -34,6 +34,8 @@ pub struct Vm {
     pub row_len: usize,
     pub n_change: i64,
     pub stmt_savepoint: bool,
+    /// B-tree savepoint level of the statement savepoint.
+    pub stmt_depth: usize,
     pub started: bool,
     pub wrote: bool,
     once: HashSet<usize>,
@@ -91,6 +93,7 @@ impl Vm {
             row_len: 0,
             n_change: 0,
             stmt_savepoint: false,
+            stmt_depth: 1,
             started: false,
             wrote: false,
             once: HashSet::new(),
@@ -504,7 +507,8 @@ impl Vm {
                         return Err(Error::new(codes::SCHEMA, "database schema has changed"));
                     }
                     if write && !self.stmt_savepoint {
-                        bt.savepoint(1)?;
+                        self.stmt_depth = db.savepoints.len() + 1;
+                        bt.savepoint(self.stmt_depth)?;
                         self.stmt_savepoint = true;
                         self.wrote = true;
                     }
@@ -530,12 +534,51 @@ impl Vm {
                             bt.rollback()?;
                         }
                         db.autocommit = true;
+                        db.savepoints.clear();
+                        db.savepoint_txn = false;
                     } else {
                         if db.autocommit {
                             return Err(Error::sql("cannot rollback - no transaction is active"));
                         }
                         bt.rollback()?;
                         db.autocommit = true;
+                        db.savepoints.clear();
+                        db.savepoint_txn = false;
+                    }
+                }
+                Op::Savepoint => {
+                    let name = match &insn.p4 {
+                        P4::Text(s) => s.clone(),
+                        _ => String::new(),
+                    };
+                    if p1 == 0 {
+                        if bt.txn_state() != TxnState::Write {
+                            bt.begin_write()?;
+                        }
+                        if db.autocommit {
+                            db.autocommit = false;
+                            db.savepoint_txn = true;
+                        }
+                        db.savepoints.push(name);
+                        bt.savepoint(db.savepoints.len())?;
+                    } else {
+                        let Some(i) = db.savepoints.iter().rposition(|s| s.eq_ignore_ascii_case(&name)) else {
+                            return Err(Error::sql(format!("no such savepoint: {name}")));
+                        };
+                        if p1 == 1 {
+                            if i == 0 && db.savepoint_txn {
+                                bt.commit()?;
+                                db.savepoints.clear();
+                                db.savepoint_txn = false;
+                                db.autocommit = true;
+                            } else {
+                                bt.release(i + 1)?;
+                                db.savepoints.truncate(i);
+                            }
+                        } else {
+                            bt.rollback_to(i + 1)?;
+                            db.savepoints.truncate(i + 1);
+                        }
                     }
                 }
                 Op::ReadCookie => self.regs[u2] = Value::Integer(i64::from(bt.get_meta(meta_of(p3))?)),

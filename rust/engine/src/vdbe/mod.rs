@@ -31,6 +31,12 @@ pub struct DbState {
     pub vfs: Rc<dyn Vfs>,
     pub read_only: bool,
     pub busy_timeout: i32,
+    /// Open SAVEPOINTs, outermost first; b-tree savepoint level k+1 is
+    /// `savepoints[k]`, statement savepoints sit just above them.
+    pub savepoints: Vec<String>,
+    /// The transaction was opened by SAVEPOINT (RELEASE of the outermost
+    /// savepoint commits it).
+    pub savepoint_txn: bool,
 }
 
 /// Comparison flags carried in P5 of Eq..Ge.

@@ -80,6 +80,7 @@ opcodes! {
     ResultRow => "Output r[P1..P1+P2] as a row.",
     Transaction => "Begin a read (P2=0) or write (P2=1) transaction; P3 = expected schema cookie.",
     AutoCommit => "Set autocommit to P1; P2=1 rolls back; P3 = BEGIN kind (1 deferred, 2 immediate, 3 exclusive).",
+    Savepoint => "P1 = 0: open savepoint P4; 1: RELEASE P4; 2: ROLLBACK TO P4.",
     ReadCookie => "r[P2] = meta value P3 of the database header.",
     SetCookie => "Set meta value P2 to P3 (P5=1: value is in r[P3]).",
     OpenRead => "Open read cursor P1 on root page P2 (r[P2] if P5=1); P4 key info for indexes.",

@@ -11,8 +11,13 @@ fn main() {
             continue;
         };
         total += 1;
-        let got = match ferrolite_parser::parse_one(sql) {
-            Ok(Some((_, end))) if sql[end..].trim().is_empty() => "OK".to_string(),
+        // The outcome files come from a SQLITE_ENABLE_UPDATE_DELETE_LIMIT build.
+        let opts = ferrolite_parser::ParseOptions {
+            update_delete_limit: true,
+            ..Default::default()
+        };
+        let got = match ferrolite_parser::parse_one_with(sql, opts) {
+            Ok(Some(p)) if sql[p.end..].trim().is_empty() => "OK".to_string(),
             Ok(Some(_)) => "more than one statement".to_string(),
             Ok(None) => "no statement".to_string(),
             Err(e) => e.message,

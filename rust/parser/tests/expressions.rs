@@ -446,6 +446,7 @@ fn parameter_table_follows_sqlite_numbering() {
         "SELECT ?, :a, ? LIMIT ?",
         ParseOptions {
             number_anonymous_params: true,
+            ..Default::default()
         },
     )
     .unwrap()

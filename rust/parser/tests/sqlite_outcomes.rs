@@ -8,7 +8,7 @@
 //!   token-deleted and token-duplicated real queries of the sqllogictest
 //!   corpus.
 
-use ferrolite_parser::parse_one;
+use ferrolite_parser::{parse_one_with, ParseOptions};
 
 fn check_file(data: &str, min_cases: usize) {
     let mut mismatches = Vec::new();
@@ -16,8 +16,14 @@ fn check_file(data: &str, min_cases: usize) {
     for line in data.lines() {
         let (sql, expected) = line.split_once('\t').expect("tab-separated line");
         total += 1;
-        let got = match parse_one(sql) {
-            Ok(Some((_, end))) if sql[end..].trim().is_empty() => "OK".to_string(),
+        // The oracle (Debian's SQLite 3.40.1) is built with
+        // SQLITE_ENABLE_UPDATE_DELETE_LIMIT.
+        let opts = ParseOptions {
+            update_delete_limit: true,
+            ..ParseOptions::default()
+        };
+        let got = match parse_one_with(sql, opts) {
+            Ok(Some(p)) if sql[p.end..].trim().is_empty() => "OK".to_string(),
             Ok(Some(_)) => "more than one statement".to_string(),
             Ok(None) => "no statement".to_string(),
             Err(e) => e.message,
@@ -45,4 +51,39 @@ fn agrees_with_sqlite_on_corpus_and_mutations() {
 #[test]
 fn agrees_with_sqlite_on_mutated_sqllogictest_queries() {
     check_file(include_str!("data/sqlite_slt_mutations.tsv"), 6_000);
+}
+
+#[test]
+fn update_delete_limit_is_off_by_default_like_a_standard_build() {
+    // Messages from rusqlite's bundled SQLite 3.46.0 (no
+    // SQLITE_ENABLE_UPDATE_DELETE_LIMIT).
+    let cases = [
+        ("DELETE FROM t LIMIT 1", "near \"LIMIT\": syntax error"),
+        ("DELETE FROM t ORDER BY a", "near \"ORDER\": syntax error"),
+        (
+            "DELETE FROM t ORDER BY a LIMIT 1",
+            "near \"ORDER\": syntax error",
+        ),
+        ("UPDATE t SET a=1 LIMIT 1", "near \"LIMIT\": syntax error"),
+        (
+            "UPDATE t SET a = 1 ORDER BY a LIMIT 1 x",
+            "near \"ORDER\": syntax error",
+        ),
+    ];
+    for (sql, want) in cases {
+        assert_eq!(
+            ferrolite_parser::parse_one(sql).unwrap_err().message,
+            want,
+            "{sql}"
+        );
+    }
+    // Also from 3.46.0: 3.42+ names and 3.44+ aggregate ORDER BY parse.
+    assert!(ferrolite_parser::parse_one("SELECT left(1)").is_ok());
+    assert!(ferrolite_parser::parse_one("SELECT f(1 ORDER BY 1)").is_ok());
+    assert_eq!(
+        ferrolite_parser::parse_one("SELECT (SELECT 1 ORDER BY 1")
+            .unwrap_err()
+            .message,
+        "incomplete input"
+    );
 }

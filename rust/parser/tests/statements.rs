@@ -399,7 +399,11 @@ fn insert_forms() {
 
 #[test]
 fn update_and_delete() {
-    let u = match stmt("UPDATE OR ROLLBACK t AS x INDEXED BY i SET a = 1, (b, c) = (2, 3) FROM u WHERE x.k = u.k RETURNING a ORDER BY a LIMIT 2") {
+    let udl = ParseOptions {
+        update_delete_limit: true,
+        ..ParseOptions::default()
+    };
+    let u = match parse_one_with("UPDATE OR ROLLBACK t AS x INDEXED BY i SET a = 1, (b, c) = (2, 3) FROM u WHERE x.k = u.k RETURNING a ORDER BY a LIMIT 2", udl).unwrap().unwrap().stmt {
         Stmt::Update(u) => *u,
         other => panic!("{other:?}"),
     };

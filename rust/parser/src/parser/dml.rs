@@ -7,9 +7,9 @@
 //!   `InsertSource::Values`; anything else is `InsertSource::Select`.
 //! - Upsert clauses: any number of `ON CONFLICT (target) DO ...`, the last
 //!   one may omit the target; RETURNING comes after all of them.
-//! - UPDATE/DELETE ORDER BY and LIMIT are parsed (SQLite's
-//!   SQLITE_ENABLE_UPDATE_DELETE_LIMIT grammar); whether to accept them is
-//!   the compiler's decision.
+//! - UPDATE/DELETE ORDER BY and LIMIT are a syntax error, as in a standard
+//!   SQLite build; `ParseOptions::update_delete_limit` turns on the
+//!   SQLITE_ENABLE_UPDATE_DELETE_LIMIT grammar that parses them.
 //! - The target table alias needs AS (`xfullname`).
 
 use super::{PResult, Parser};
@@ -272,7 +272,13 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// `[ORDER BY ...] [LIMIT ...]` after UPDATE/DELETE, only when the
+    /// SQLITE_ENABLE_UPDATE_DELETE_LIMIT grammar is on; otherwise they are
+    /// left for the caller to reject as SQLite does (`near "ORDER"`).
     fn order_limit_opt(&mut self) -> PResult<(Vec<OrderingTerm>, Option<Limit>)> {
+        if !self.update_delete_limit {
+            return Ok((Vec::new(), None));
+        }
         let mut order_by = Vec::new();
         if self.is_kw(Kw::Order) {
             self.advance();

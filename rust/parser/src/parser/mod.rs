@@ -100,7 +100,8 @@ pub fn parse_one_spanned(sql: &str) -> Result<Option<ParsedStmt>, ParseError> {
     parse_one_with(sql, ParseOptions::default())
 }
 
-/// Options for `parse_one_with`.
+/// Options for `parse_one_with`. Fields may be added: build it with
+/// `ParseOptions { field: value, ..Default::default() }`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParseOptions {
     /// Replace every `?` with `Param::Numbered(n)`, `n` being the number
@@ -108,12 +109,18 @@ pub struct ParseOptions {
     /// `ParsedStmt::params` this makes parameter numbering independent of
     /// the order in which a compiler visits the tree.
     pub number_anonymous_params: bool,
+    /// Accept `ORDER BY` / `LIMIT` on UPDATE and DELETE, as SQLite built
+    /// with SQLITE_ENABLE_UPDATE_DELETE_LIMIT does (Debian's sqlite3 shell
+    /// and Python module). Off, like the standard build (and rusqlite's
+    /// bundled SQLite): they are `near "ORDER": syntax error`.
+    pub update_delete_limit: bool,
 }
 
 /// `parse_one_spanned` with options.
 pub fn parse_one_with(sql: &str, opts: ParseOptions) -> Result<Option<ParsedStmt>, ParseError> {
     let mut p = Parser::new(sql, 0);
     p.number_anonymous = opts.number_anonymous_params;
+    p.update_delete_limit = opts.update_delete_limit;
     while p.peek() == TokenKind::Semi {
         p.advance();
     }
@@ -186,6 +193,7 @@ pub(crate) struct Parser<'a> {
     pub(crate) number_anonymous: bool,
     /// See `ParsedStmt::check_spans`.
     pub(crate) check_spans: Vec<Span>,
+    pub(crate) update_delete_limit: bool,
 }
 
 fn is_join_kw(k: Kw) -> bool {
@@ -207,6 +215,7 @@ impl<'a> Parser<'a> {
             params: Vec::new(),
             number_anonymous: false,
             check_spans: Vec::new(),
+            update_delete_limit: false,
         }
     }
 

@@ -156,3 +156,55 @@ fn truncated_and_garbage_files() {
     assert_eq!(e.code, ferrolite_engine::codes::NOTADB);
     assert_eq!(e.message, "file is not a database");
 }
+
+#[test]
+fn corrupt_hot_journals_never_panic() {
+    // A crash in the middle of a commit leaves a hot journal; damage it
+    // randomly and recover: errors are fine, panics are not.
+    let base = MemoryVfs::new();
+    {
+        let mut bt = Btree::open(Rc::new(base.clone()), "j.db", BtreeOptions::default()).unwrap();
+        bt.begin_write().unwrap();
+        let root = bt.create_tree(TreeKind::Table).unwrap();
+        assert_eq!(root, 2);
+        let mut c = BtCursor::new(root, TreeKind::Table, None);
+        for i in 0..300 {
+            c.insert(&mut bt, i, &rec(&[ferrolite_engine::Value::Blob(vec![3; (i * 13 % 900) as usize])])).unwrap();
+        }
+        bt.commit().unwrap();
+    }
+    let crashed = {
+        let vfs = base.snapshot();
+        let mut bt = Btree::open(Rc::new(vfs.clone()), "j.db", BtreeOptions::default()).unwrap();
+        bt.begin_write().unwrap();
+        let mut c = BtCursor::new(2, TreeKind::Table, None);
+        for i in 0..300 {
+            c.insert(&mut bt, i, &rec(&[ferrolite_engine::Value::Integer(i)])).unwrap();
+        }
+        // Let the journal be sealed and part of the database be written.
+        vfs.fail_writes_after(Some(12));
+        assert!(bt.commit().is_err());
+        vfs.fail_writes_after(None);
+        vfs.snapshot()
+    };
+    let journal = crashed.file_bytes("j.db-journal").unwrap();
+    let db = crashed.file_bytes("j.db").unwrap();
+    let mut rng = Rng(4242);
+    for _ in 0..400 {
+        let mut j = journal.clone();
+        for _ in 0..1 + rng.below(6) {
+            let pos = if rng.below(2) == 0 { rng.below(32) as usize } else { rng.below(j.len() as u64) as usize };
+            j[pos] ^= 1 << rng.below(8);
+        }
+        if rng.below(5) == 0 {
+            let cut = rng.below(j.len() as u64) as usize;
+            j.truncate(cut);
+        }
+        let vfs = MemoryVfs::new();
+        vfs.put_file("j.db", db.clone());
+        vfs.put_file("j.db-journal", j);
+        if let Ok(mut bt) = Btree::open(Rc::new(vfs.clone()), "j.db", BtreeOptions::default()) {
+            let _ = read_all(&mut bt);
+        }
+    }
+}

@@ -20,6 +20,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// Largest in-memory file (writes beyond fail with SQLITE_FULL instead of
+/// exhausting memory, e.g. for offsets taken from damaged input).
+pub const MAX_FILE_SIZE: u64 = 1 << 30;
+
 #[derive(Clone, Copy, Debug)]
 struct RangeEntry {
     owner: u64,
@@ -269,8 +273,12 @@ impl VfsFile for MemFile {
 
     fn write_at(&mut self, buf: &[u8], offset: u64) -> Result<()> {
         self.check_writable()?;
+        let end = offset.saturating_add(buf.len() as u64);
+        if end > MAX_FILE_SIZE {
+            return Err(Error::new(codes::FULL, "database or disk is full"));
+        }
+        let end = end as usize;
         let mut d = self.data.borrow_mut();
-        let end = offset as usize + buf.len();
         if d.bytes.len() < end {
             d.bytes.resize(end, 0);
         }
@@ -294,6 +302,9 @@ impl VfsFile for MemFile {
 
     fn truncate(&mut self, size: u64) -> Result<()> {
         self.check_writable()?;
+        if size > MAX_FILE_SIZE {
+            return Err(Error::new(codes::FULL, "database or disk is full"));
+        }
         self.data.borrow_mut().bytes.resize(size as usize, 0);
         Ok(())
     }

@@ -165,7 +165,7 @@ pub fn playback(journal: &mut dyn VfsFile, db: &mut dyn VfsFile) -> Result<Playb
         let orig = get_u32(&hdr, 16);
         let sector = get_u32(&hdr, 20);
         let psize = get_u32(&hdr, 24);
-        let psize_ok = (512..=65536).contains(&psize) && psize.is_power_of_two();
+        let psize_ok = (512..=65536).contains(&psize) && psize.is_power_of_two() && orig < 0x7fff_ffff;
         let sector_ok = (32..=65536).contains(&sector) && sector.is_power_of_two();
         if !psize_ok || !sector_ok {
             break;
@@ -185,7 +185,12 @@ pub fn playback(journal: &mut dyn VfsFile, db: &mut dyn VfsFile) -> Result<Playb
             n_rec = (jsize.saturating_sub(off) / rec_size) as u32;
         }
         if first {
-            db.truncate(u64::from(orig) * u64::from(psize))?;
+            // Shrink the database back to its initial size (never grow it:
+            // a damaged header must not make us allocate or extend).
+            let want = u64::from(orig) * u64::from(psize);
+            if db.size()? > want {
+                db.truncate(want)?;
+            }
             first = false;
         }
         let lock_page = (crate::vfs::lock::PENDING_BYTE / u64::from(psize)) as u32 + 1;

@@ -679,3 +679,48 @@ impl Pager {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page holding the PENDING byte is skipped by allocation and never
+    /// written, even when the file grows past 1 GiB (sparse on disk).
+    #[cfg(unix)]
+    #[test]
+    fn lock_page_is_skipped_and_never_written() {
+        let mut dir = std::env::temp_dir();
+        dir.push(format!("ferrolite-lockpage-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("l.db").to_string_lossy().into_owned();
+        let vfs: Rc<dyn Vfs> = Rc::new(crate::vfs::unix::UnixVfs::new());
+        let mut p = Pager::open(vfs, &path, false, true, 65536, -2000).unwrap();
+        p.begin_write().unwrap();
+        let first = p.append_page().unwrap();
+        assert_eq!(first, 1);
+        {
+            let pg = p.write(1).unwrap();
+            header::init_new(&mut pg.borrow_mut(), 65536);
+        }
+        let lock_page = p.lock_page();
+        assert_eq!(lock_page, 16385);
+        // Pretend the database already reaches the page before the lock page.
+        p.db_size = lock_page - 1;
+        let next = p.append_page().unwrap();
+        assert_eq!(next, lock_page + 1);
+        p.write(next).unwrap().borrow_mut().fill(0xAB);
+        p.commit().unwrap();
+        let mut f = std::fs::File::open(&path).unwrap();
+        let len = f.metadata().unwrap().len();
+        assert_eq!(len, u64::from(lock_page + 1) * 65536);
+        use std::io::{Read, Seek, SeekFrom};
+        let mut buf = vec![0u8; 65536];
+        f.seek(SeekFrom::Start(u64::from(lock_page - 1) * 65536)).unwrap();
+        f.read_exact(&mut buf).unwrap();
+        assert!(buf.iter().all(|&b| b == 0), "lock page was written");
+        f.read_exact(&mut buf).unwrap();
+        assert!(buf.iter().all(|&b| b == 0xAB));
+        drop(f);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -7,9 +7,14 @@
 //!
 //! Invariants:
 //! - Every tree keeps all leaves at one depth; a non-root page always has at
-//!   least one cell; root page numbers never change (a full root moves its
-//!   content to a new child, an interior root with no cells takes its only
-//!   child's content back).
+//!   least one cell (a page left less than a third full is merged with or
+//!   refilled from a sibling); root page numbers never change (a full root
+//!   moves its content to a new child; an interior root with no cells takes
+//!   its only child's content back when it fits, which on page 1, with its
+//!   100-byte header, it may not: such a root stays a cell-less interior
+//!   page, as SQLite allows).
+//! - Only rollback-journal files without auto_vacuum are written (WAL and
+//!   auto_vacuum files are read-only here).
 //! - `generation` changes whenever any tree content changes; cursors compare
 //!   it with the value they saw and re-seek to their saved key when it moved.
 //! - Page numbers read from disk are validated before use; tree descent is

@@ -322,7 +322,11 @@ impl Builder<'_> {
                     self.emit(Op::Function, 0, t, t, P4::Func(f), 0);
                 }
             },
-            Expr::Column { table, column, double_quoted, .. } => match self.resolve_column(table.as_deref(), column)? {
+            Expr::Column { table, column, double_quoted, .. } => match self.resolve_column(table.as_deref(), column)?.inspect(|r| {
+                if r.source().0 < self.corr_floor {
+                    self.correlated = true;
+                }
+            }) {
                 Some(super::resolve::ColRef::Column { cursor, col, table: tb, .. }) => {
                     self.emit_column(cursor, &tb, col, target);
                 }
@@ -538,9 +542,13 @@ impl Builder<'_> {
         let Expr::Exists(s) = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
         #[allow(clippy::let_unit_value)]
         let _unit: () = {
-                self.op(Op::Integer, 0, t, 0);
-                let mut d = Dest::Exists { reg: target, exits: Vec::new() };
-                self.subselect(s, &mut d)?;
+                let r = self.reg();
+                self.cached_subquery(&mut |b| {
+                    b.op(Op::Integer, 0, r as i32, 0);
+                    let mut d = Dest::Exists { reg: r, exits: Vec::new() };
+                    b.subselect(s, &mut d)
+                })?;
+                self.op(Op::Copy, r as i32, t, 0);
             };
         Ok(())
     }
@@ -552,9 +560,13 @@ impl Builder<'_> {
         let Expr::Subquery(s) = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
         #[allow(clippy::let_unit_value)]
         let _unit: () = {
-                self.op(Op::Null, 0, t, 0);
-                let mut d = Dest::Scalar { reg: target, exits: Vec::new() };
-                self.subselect(s, &mut d)?;
+                let r = self.reg();
+                self.cached_subquery(&mut |b| {
+                    b.op(Op::Null, 0, r as i32, 0);
+                    let mut d = Dest::Scalar { reg: r, exits: Vec::new() };
+                    b.subselect(s, &mut d)
+                })?;
+                self.op(Op::Copy, r as i32, t, 0);
             };
         Ok(())
     }
@@ -657,9 +669,53 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// `x IN (SELECT ...)`: the subquery's rows go into a sorted set (built
+    /// once unless correlated), then one lookup.
+    fn in_select(&mut self, x: &Expr, s: &ferrolite_parser::ast::Select, target: usize) -> Result<()> {
+        let t = target as i32;
+        let aff = self.expr_affinity(x);
+        let coll = self.expr_collation(x)?.map(|c| c.0).unwrap_or(Collation::Binary);
+        let set = self.cursor();
+        self.cached_subquery(&mut |b| {
+            let ki = std::rc::Rc::new(crate::storage::record::KeyInfo { collations: vec![coll], desc: vec![false] });
+            b.emit(Op::OpenEphemeral, set, 1, 0, P4::KeyInfo(ki), 0);
+            let mut d = Dest::Set { cursor: set, affinity: aff };
+            b.subselect(s, &mut d)
+        })?;
+        let rx = self.expr_reg(x)?;
+        let empty = self.op(Op::Rewind, set, 0, 0);
+        let xnull = self.op(Op::IsNull, rx as i32, 0, 0);
+        let rp = self.reg();
+        self.op(Op::Copy, rx as i32, rp as i32, 0);
+        if aff != Affinity::Blob {
+            self.emit(Op::Affinity, rp as i32, 1, 0, P4::Affinity(aff.code().to_string()), 0);
+        }
+        let found = self.emit(Op::Found, set, 0, rp as i32, P4::Int64(1), 0);
+        // Not found: NULL if the set holds a NULL (sorted first).
+        let rf = self.reg();
+        self.op(Op::Column, set, 0, rf as i32);
+        let has_null = self.op(Op::IsNull, rf as i32, 0, 0);
+        self.op(Op::Integer, 0, t, 0);
+        let end1 = self.op(Op::Goto, 0, 0, 0);
+        self.patch(found);
+        self.op(Op::Integer, 1, t, 0);
+        let end2 = self.op(Op::Goto, 0, 0, 0);
+        self.patch(xnull);
+        self.patch(has_null);
+        self.op(Op::Null, 0, t, 0);
+        let end3 = self.op(Op::Goto, 0, 0, 0);
+        self.patch(empty);
+        self.op(Op::Integer, 0, t, 0);
+        self.patch_all(&[end1, end2, end3]);
+        Ok(())
+    }
+
     /// `x IN (...)` with SQL's three-valued result.
     fn in_expr(&mut self, x: &Expr, rhs: &InRhs, target: usize) -> Result<()> {
         let t = target as i32;
+        if let InRhs::Select(s) = rhs {
+            return self.in_select(x, s, target);
+        }
         if let InRhs::List(l) = rhs {
             if l.is_empty() {
                 self.op(Op::Integer, 0, t, 0);

@@ -46,6 +46,10 @@ pub struct Builder<'s> {
     pub ctes: Vec<ferrolite_parser::ast::Cte>,
     /// RETURNING of the statement being compiled.
     pub returning: Option<dml::Returning>,
+    /// Frames below this index are outside the subquery being compiled; a
+    /// column reference into them makes it correlated.
+    pub corr_floor: usize,
+    pub correlated: bool,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -88,7 +92,30 @@ impl<'s> Builder<'s> {
             counts_changes: false,
             ctes: Vec::new(),
             returning: None,
+            corr_floor: 0,
+            correlated: false,
         }
+    }
+
+    /// Compiles a subquery evaluation with `build`; if it turns out not to
+    /// reference any outer query, it runs once per statement (Once) and
+    /// later evaluations reuse its result.
+    pub fn cached_subquery(&mut self, build: &mut dyn FnMut(&mut Self) -> Result<()>) -> Result<()> {
+        let once = self.op(Op::Once, 0, 0, 0);
+        let saved = (self.corr_floor, self.correlated);
+        self.corr_floor = self.frames.len();
+        self.correlated = false;
+        let r = build(self);
+        let corr = self.correlated;
+        self.corr_floor = saved.0;
+        self.correlated = saved.1 || corr;
+        r?;
+        if corr {
+            self.insns[once].op = Op::Noop;
+        } else {
+            self.patch(once);
+        }
+        Ok(())
     }
 
     /// Fails cleanly instead of overflowing the stack on deep nesting.

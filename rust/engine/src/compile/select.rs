@@ -31,6 +31,8 @@ pub enum Dest {
     In { lhs: usize, lhs_expr: Expr, found: usize, null_flag: usize, exits: Vec<usize> },
     /// Every row appended to sorter cursor (INSERT ... SELECT, FROM subquery).
     Sorter { cursor: i32 },
+    /// One-column rows into a set, with an affinity applied (IN (SELECT)).
+    Set { cursor: i32, affinity: Affinity },
 }
 
 /// One output column.
@@ -412,6 +414,15 @@ impl<'s> Builder<'s> {
             }
             Dest::Sorter { cursor } => {
                 self.op(Op::SorterInsert, *cursor, base as i32, n as i32);
+            }
+            Dest::Set { cursor, affinity } => {
+                if n != 1 {
+                    return Err(Error::sql(format!("sub-select returns {n} columns - expected 1")));
+                }
+                if *affinity != Affinity::Blob {
+                    self.emit(Op::Affinity, base as i32, 1, 0, P4::Affinity(affinity.code().to_string()), 0);
+                }
+                self.op(Op::SorterInsert, *cursor, base as i32, 1);
             }
         }
         if let Some(l) = rc.limit {

@@ -235,7 +235,8 @@ mod tests {
         let binds = vec![Bind::Int(1), Bind::Null, Bind::Text(b"ab".to_vec()), Bind::ZeroBlob(2), Bind::Real(0.5)];
         let mut out = Vec::new();
         encode_params(&mut out, &binds);
-        let mut want = vec![5, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 0, b'a', b'b', 4, 2, 0, 0, 0, 0, 0, 2];
+        let mut want =
+            vec![5, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 0, b'a', b'b', 4, 2, 0, 0, 0, 0, 0, 2];
         want.extend_from_slice(&0.5f64.to_bits().to_le_bytes());
         assert_eq!(out, want);
         assert_eq!(params_size(&binds, usize::MAX), Some(out.len()));
@@ -251,7 +252,10 @@ mod tests {
         buf.extend_from_slice(&1.25f64.to_bits().to_le_bytes());
         let mut row = Row::default();
         row.decode(&buf, 5).unwrap();
-        assert_eq!(row.cols.iter().map(|c| c.kind).collect::<Vec<_>>(), [Kind::Text, Kind::Null, Kind::Blob, Kind::Integer, Kind::Float]);
+        assert_eq!(
+            row.cols.iter().map(|c| c.kind).collect::<Vec<_>>(),
+            [Kind::Text, Kind::Null, Kind::Blob, Kind::Integer, Kind::Float]
+        );
         assert_eq!(row.body(&row.cols[0]), b"hi");
         assert_eq!(row.bytes[row.cols[0].start + 2], 0);
         assert_eq!(row.body(&row.cols[2]), b"");

@@ -193,7 +193,11 @@ impl FileTable {
             1 => full_sync(f),
             _ => f.sync_all(),
         };
-        if r.is_ok() { 0 } else { code::IOERR_FSYNC }
+        if r.is_ok() {
+            0
+        } else {
+            code::IOERR_FSYNC
+        }
     }
 
     /// fs_size: the size, or a negative code.
@@ -321,7 +325,11 @@ pub fn fill_random(buf: &mut [u8]) {
 fn full_sync(f: &File) -> std::io::Result<()> {
     // SAFETY: F_FULLFSYNC takes no pointer argument; `f` owns the descriptor.
     let rc = unsafe { libc::fcntl(f.as_raw_fd(), libc::F_FULLFSYNC) };
-    if rc == 0 { Ok(()) } else { f.sync_all() }
+    if rc == 0 {
+        Ok(())
+    } else {
+        f.sync_all()
+    }
 }
 
 #[cfg(not(target_os = "macos"))]

@@ -3,8 +3,8 @@
 //! messages as SQLite gives them.
 
 mod common;
+use ::ferrolite::*;
 use common::*;
-use ferrolite::*;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::ptr::{null, null_mut};
 
@@ -47,7 +47,10 @@ fn insert_with_every_type_and_read_back() {
     let names: Vec<_> = (0..5).map(|i| sel.name(i).unwrap()).collect();
     assert_eq!(names, ["id", "name", "price", "qty", "data"]);
     let decl: Vec<_> = (0..5).map(|i| sel.decltype(i)).collect();
-    assert_eq!(decl, [Some("INTEGER".into()), Some("TEXT".into()), Some("REAL".into()), Some("INT".into()), Some("BLOB".into())]);
+    assert_eq!(
+        decl,
+        [Some("INTEGER".into()), Some("TEXT".into()), Some("REAL".into()), Some("INT".into()), Some("BLOB".into())]
+    );
     // SAFETY: live statement.
     assert_eq!(unsafe { ferrolite_stmt_readonly(sel.0) }, 1);
     assert_eq!(sel.step(), FERROLITE_ROW);
@@ -129,11 +132,11 @@ fn errors_have_sqlite_codes_and_messages() {
 
     // Syntax errors and unknown tables fail at prepare; out-params untouched.
     let sql = cstr("SELEC 1");
-    let mut st = 0x1 as *mut ferrolite_stmt;
+    let mut st = std::ptr::dangling_mut::<ferrolite_stmt>();
     // SAFETY: live handle, valid string and out-pointer.
     let rc = unsafe { ferrolite_prepare_v2(db.0, sql.as_ptr(), -1, &mut st, null_mut()) };
     assert_eq!(rc, FERROLITE_ERROR);
-    assert_eq!(st, 0x1 as *mut ferrolite_stmt);
+    assert_eq!(st, std::ptr::dangling_mut::<ferrolite_stmt>());
     assert_eq!(db.errmsg(), "near \"SELEC\": syntax error");
     assert!(matches!(db.try_prepare("SELECT * FROM nope"), Err(FERROLITE_ERROR)));
     assert_eq!(db.errmsg(), "no such table: nope");
@@ -187,11 +190,17 @@ fn handles_are_checked() {
         assert_eq!(ferrolite_column_text(null_mut(), 0), null());
         assert_eq!(ferrolite_errcode(null_mut()), FERROLITE_NOMEM);
         assert_eq!(text(ferrolite_errmsg(null_mut())).as_deref(), Some("out of memory"));
-        assert_eq!(ferrolite_exec(null_mut(), cstr("SELECT 1").as_ptr(), None, null_mut(), null_mut()), FERROLITE_MISUSE);
+        assert_eq!(
+            ferrolite_exec(null_mut(), cstr("SELECT 1").as_ptr(), None, null_mut(), null_mut()),
+            FERROLITE_MISUSE
+        );
         ferrolite_interrupt(null_mut());
         let mut db = null_mut();
         assert_eq!(ferrolite_open(null(), null_mut()), FERROLITE_MISUSE);
-        assert_eq!(ferrolite_open_v2(cstr(":memory:").as_ptr(), &mut db, FERROLITE_OPEN_CREATE, null()), FERROLITE_MISUSE);
+        assert_eq!(
+            ferrolite_open_v2(cstr(":memory:").as_ptr(), &mut db, FERROLITE_OPEN_CREATE, null()),
+            FERROLITE_MISUSE
+        );
         assert!(db.is_null());
         assert_eq!(text(ferrolite_errstr(FERROLITE_BUSY)).as_deref(), Some("database is locked"));
         assert!(!text(ferrolite_libversion()).unwrap().is_empty());
@@ -232,7 +241,7 @@ fn prepare_tail_nbyte_and_empty_sql() {
         ferrolite_finalize(st);
         // Only a comment and spaces: OK with no statement.
         let rest = tail;
-        st = 0x1 as *mut _;
+        st = std::ptr::dangling_mut();
         assert_eq!(ferrolite_prepare_v2(db.0, rest, -1, &mut st, &mut tail), FERROLITE_OK);
         assert!(st.is_null());
         // nbyte limits the SQL: "SELECT 12" of "SELECT 123".
@@ -266,10 +275,12 @@ unsafe extern "C" fn collect(arg: *mut c_void, n: c_int, vals: *mut *mut c_char,
 fn exec_with_callback_and_errmsg() {
     let db = Db::open(":memory:");
     let mut rows: Vec<String> = Vec::new();
-    let mut err: *mut c_char = 0x1 as *mut c_char;
-    let sql = cstr("CREATE TABLE t(a, b); INSERT INTO t VALUES(1, NULL), (2.5, 'x'); SELECT a, b FROM t; SELECT 'z' AS a;");
+    let mut err: *mut c_char = std::ptr::dangling_mut::<c_char>();
+    let sql =
+        cstr("CREATE TABLE t(a, b); INSERT INTO t VALUES(1, NULL), (2.5, 'x'); SELECT a, b FROM t; SELECT 'z' AS a;");
     // SAFETY: live handle, valid strings, callback and out-pointer.
-    let rc = unsafe { ferrolite_exec(db.0, sql.as_ptr(), Some(collect), (&mut rows as *mut Vec<String>).cast(), &mut err) };
+    let rc =
+        unsafe { ferrolite_exec(db.0, sql.as_ptr(), Some(collect), (&mut rows as *mut Vec<String>).cast(), &mut err) };
     assert_eq!(rc, FERROLITE_OK, "{}", db.errmsg());
     assert!(err.is_null(), "errmsg set to NULL on success");
     assert_eq!(rows, ["a=1,b=NULL", "a=2.5,b=x", "a=z"]);
@@ -277,7 +288,8 @@ fn exec_with_callback_and_errmsg() {
     rows.clear();
     let sql = cstr("SELECT 'go' AS a UNION ALL SELECT 'stop' UNION ALL SELECT 'never'");
     // SAFETY: as above.
-    let rc = unsafe { ferrolite_exec(db.0, sql.as_ptr(), Some(collect), (&mut rows as *mut Vec<String>).cast(), &mut err) };
+    let rc =
+        unsafe { ferrolite_exec(db.0, sql.as_ptr(), Some(collect), (&mut rows as *mut Vec<String>).cast(), &mut err) };
     assert_eq!(rc, FERROLITE_ABORT);
     assert_eq!(rows.len(), 2);
     // SAFETY: err is a malloc'd NUL-terminated string from the library.

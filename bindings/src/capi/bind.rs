@@ -7,8 +7,8 @@
 //! FERROLITE_RANGE, and a success sets the connection's error state to OK.
 
 use super::consts::*;
-use super::handle::{DbInner, Phase, StmtInner};
 use super::handle::ferrolite_stmt;
+use super::handle::{DbInner, Phase, StmtInner};
 use super::stmt::with_stmt;
 use crate::codec::Bind;
 use std::ffi::{c_char, c_double, c_int, c_void};

@@ -11,8 +11,11 @@ use std::sync::Arc;
 
 /// Open flags the engine understands; SQLite's threading and cache flags
 /// mean nothing here (each connection is its own wasm instance).
-const ENGINE_FLAGS: c_int =
-    FERROLITE_OPEN_READONLY | FERROLITE_OPEN_READWRITE | FERROLITE_OPEN_CREATE | FERROLITE_OPEN_URI | FERROLITE_OPEN_MEMORY;
+const ENGINE_FLAGS: c_int = FERROLITE_OPEN_READONLY
+    | FERROLITE_OPEN_READWRITE
+    | FERROLITE_OPEN_CREATE
+    | FERROLITE_OPEN_URI
+    | FERROLITE_OPEN_MEMORY;
 
 /// Opens a connection to the database file `filename` (UTF-8; ":memory:" for
 /// a private in-memory database) with `flags`: FERROLITE_OPEN_READONLY,
@@ -70,9 +73,7 @@ pub unsafe extern "C" fn ferrolite_open_v2(
 #[no_mangle]
 pub unsafe extern "C" fn ferrolite_open(filename: *const c_char, out_db: *mut *mut ferrolite) -> c_int {
     // SAFETY: same contract as ferrolite_open_v2.
-    unsafe {
-        ferrolite_open_v2(filename, out_db, FERROLITE_OPEN_READWRITE | FERROLITE_OPEN_CREATE, std::ptr::null())
-    }
+    unsafe { ferrolite_open_v2(filename, out_db, FERROLITE_OPEN_READWRITE | FERROLITE_OPEN_CREATE, std::ptr::null()) }
 }
 
 /// Closes a connection: rolls back an open transaction and releases its

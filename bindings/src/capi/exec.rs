@@ -113,21 +113,20 @@ unsafe fn exec_rows(
         // SAFETY: one thread at a time; this borrow ends before the callback.
         let inner = unsafe { conn.inner() };
         // (Re)write the rest of the SQL unless it is still in the buffer.
+        // `base` is where byte 0 of `sql` is (or would be) in the buffer.
         let base = match written {
-            Some((ptr, gen)) if gen == inner.input_gen => ptr - off as i32,
+            Some((base, gen)) if gen == inner.input_gen => base,
             _ => match inner.wasm.write_input(&sql[off..]) {
                 Ok(p) => {
                     inner.input_gen += 1;
-                    written = Some((p, inner.input_gen));
-                    p - off as i32
+                    let base = p.wrapping_sub(off as i32);
+                    written = Some((base, inner.input_gen));
+                    base
                 }
                 Err(e) => return inner.fail(e),
             },
         };
-        if let Some((p, _)) = written.as_mut() {
-            *p = base + off as i32;
-        }
-        let (stmt, tail) = match prepare_at(conn, inner, base + off as i32, (sql.len() - off) as i32) {
+        let (stmt, tail) = match prepare_at(conn, inner, base.wrapping_add(off as i32), (sql.len() - off) as i32) {
             Ok(r) => r,
             Err(rc) => return rc,
         };

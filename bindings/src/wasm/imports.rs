@@ -111,16 +111,15 @@ pub fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "fs_close", |mut c: Caller<'_, HostState>, fd: i32| c.data_mut().files.close(fd))?;
     linker.func_wrap(MODULE, "fs_read", fs_read)?;
     linker.func_wrap(MODULE, "fs_write", fs_write)?;
-    linker.func_wrap(MODULE, "fs_sync", |c: Caller<'_, HostState>, fd: i32, flags: i32| c.data().files.sync(fd, flags))?;
+    linker
+        .func_wrap(MODULE, "fs_sync", |c: Caller<'_, HostState>, fd: i32, flags: i32| c.data().files.sync(fd, flags))?;
     linker.func_wrap(MODULE, "fs_size", |c: Caller<'_, HostState>, fd: i32| c.data().files.size(fd))?;
     linker.func_wrap(MODULE, "fs_truncate", |c: Caller<'_, HostState>, fd: i32, size: i64| {
         c.data().files.truncate(fd, size)
     })?;
-    linker.func_wrap(
-        MODULE,
-        "fs_lock",
-        |c: Caller<'_, HostState>, fd: i32, start: i64, len: i64, kind: i32| c.data().files.lock(fd, start, len, kind),
-    )?;
+    linker.func_wrap(MODULE, "fs_lock", |c: Caller<'_, HostState>, fd: i32, start: i64, len: i64, kind: i32| {
+        c.data().files.lock(fd, start, len, kind)
+    })?;
     linker.func_wrap(MODULE, "fs_delete", fs_delete)?;
     linker.func_wrap(MODULE, "fs_exists", fs_exists)?;
     linker.func_wrap(MODULE, "time_ms", time_ms)?;
@@ -134,8 +133,20 @@ pub fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
 
 /// The import names `define` provides, in the doc's order.
 pub const NAMES: [&str; 14] = [
-    "fs_open", "fs_close", "fs_read", "fs_write", "fs_sync", "fs_size", "fs_truncate", "fs_lock", "fs_delete",
-    "fs_exists", "time_ms", "random", "sleep", "interrupted",
+    "fs_open",
+    "fs_close",
+    "fs_read",
+    "fs_write",
+    "fs_sync",
+    "fs_size",
+    "fs_truncate",
+    "fs_lock",
+    "fs_delete",
+    "fs_exists",
+    "time_ms",
+    "random",
+    "sleep",
+    "interrupted",
 ];
 
 #[cfg(test)]

@@ -4,11 +4,13 @@
 //! only instantiates.
 //!
 //! Invariants:
-//! - Compilation happens at most once per process (`OnceLock`); a failure is
+//! - Compilation happens at most once per process (`OnceLock`), and at most
+//!   once per machine while the on-disk cache (`cache`) is on; a failure is
 //!   kept and reported by every later open.
 //! - The embedded bytes are the module committed in the Go tree
 //!   (go/internal/wasmhost/ferrolite.wasm), so Go and C run the same engine.
 
+use super::cache;
 use super::imports::{self, HostState};
 use std::sync::OnceLock;
 use wasmtime::{Config, Engine, InstancePre, Linker, Module, OptLevel};
@@ -28,7 +30,7 @@ fn compile() -> Result<Compiled, String> {
     let mut config = Config::new();
     config.cranelift_opt_level(OptLevel::Speed);
     let engine = Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
-    let module = Module::new(&engine, WASM).map_err(|e| format!("compiling the engine module: {e:?}"))?;
+    let module = cache::load_or_compile(&engine, WASM).map_err(|e| format!("compiling the engine module: {e:?}"))?;
     let mut linker = Linker::new(&engine);
     imports::define(&mut linker).map_err(|e| format!("defining host imports: {e}"))?;
     let pre = linker.instantiate_pre(&module).map_err(|e| format!("linking the engine module: {e}"))?;

@@ -2,7 +2,7 @@
 //! the real `extern "C"` functions of the library).
 #![allow(dead_code)]
 
-use ferrolite::*;
+use ::ferrolite::*;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::ptr::{null, null_mut};
 
@@ -73,7 +73,10 @@ impl Db {
         loop {
             match st.step() {
                 FERROLITE_ROW => out.push(
-                    (0..st.column_count()).map(|i| st.text(i).unwrap_or_else(|| "NULL".into())).collect::<Vec<_>>().join("|"),
+                    (0..st.column_count())
+                        .map(|i| st.text(i).unwrap_or_else(|| "NULL".into()))
+                        .collect::<Vec<_>>()
+                        .join("|"),
                 ),
                 FERROLITE_DONE => break,
                 rc => panic!("{sql}: step {rc} {}", self.errmsg()),
@@ -218,9 +221,15 @@ pub fn temp_db(name: &str) -> std::path::PathBuf {
     p
 }
 
-/// Runs the sqlite3 shell on `path` with `sql`; its stdout.
+/// Runs the sqlite3 shell on `path` with `sql`; its stdout (NULL printed as
+/// "NULL", as `Db::rows` does).
 pub fn sqlite3(path: &std::path::Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3").arg(path).arg(sql).output().expect("the sqlite3 shell");
+    let out = std::process::Command::new("sqlite3")
+        .args(["-nullvalue", "NULL"])
+        .arg(path)
+        .arg(sql)
+        .output()
+        .expect("the sqlite3 shell");
     assert!(out.status.success(), "sqlite3 failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }

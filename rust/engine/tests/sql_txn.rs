@@ -218,3 +218,30 @@ fn savepoints_match_sqlite() {
     ]);
     assert!(f.is_autocommit());
 }
+
+#[test]
+fn explain_query_plan_names_the_access_paths() {
+    let mut f = mem();
+    f.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, a, b); CREATE INDEX ta ON t(a); CREATE TABLE u(x, y)").unwrap();
+    let plan = |f: &mut Connection, q: &str| -> Vec<String> {
+        query(f, &format!("EXPLAIN QUERY PLAN {q}"))
+            .unwrap()
+            .into_iter()
+            .map(|r| match &r[3] {
+                Value::Text(s) => s.clone(),
+                _ => String::new(),
+            })
+            .collect()
+    };
+    assert_eq!(plan(&mut f, "SELECT * FROM t"), ["SCAN t"]);
+    assert_eq!(plan(&mut f, "SELECT * FROM t WHERE id = 1"), ["SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"]);
+    assert_eq!(plan(&mut f, "SELECT * FROM t WHERE a = 1"), ["SEARCH t USING INDEX ta (a=?)"]);
+    assert_eq!(plan(&mut f, "SELECT * FROM t WHERE id > 5"), ["SEARCH t USING INTEGER PRIMARY KEY (rowid>?)"]);
+    assert_eq!(plan(&mut f, "SELECT * FROM t ORDER BY b"), ["SCAN t", "USE TEMP B-TREE FOR ORDER BY"]);
+    assert_eq!(plan(&mut f, "SELECT * FROM t, u WHERE t.id = u.x"), ["SCAN u", "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"]);
+    assert_eq!(plan(&mut f, "SELECT b, count(*) FROM t GROUP BY b"), ["SCAN t", "USE TEMP B-TREE FOR GROUP BY"]);
+    let (id, _) = f.prepare("EXPLAIN QUERY PLAN SELECT 1").unwrap();
+    let id = id.unwrap();
+    let names: Vec<&str> = (0..f.column_count(id)).map(|i| f.column_name(id, i)).collect();
+    assert_eq!(names, ["id", "parent", "notused", "detail"]);
+}

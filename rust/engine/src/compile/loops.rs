@@ -92,17 +92,36 @@ impl Builder<'_> {
         let sets: Vec<Option<Vec<usize>>> = terms.iter().map(|t| self.term_sources(t)).collect();
         let mut chosen: Vec<usize> = Vec::new();
         while chosen.len() < n {
-            let mut best: Option<(usize, usize)> = None;
+            let mut best: Option<(usize, i64)> = None;
             for c in (0..n).filter(|c| !chosen.contains(c)) {
-                let mut score = 0;
+                let mut score: i64 = 0;
                 for (t, set) in terms.iter().zip(&sets) {
                     let Some(set) = set else { continue };
                     if set.contains(&c) && set.iter().all(|s| *s == c || chosen.contains(s)) {
                         score += 2;
-                        if let Expr::Binary { op: BinaryOp::Eq, left, right } = t {
-                            let is_rowid = |e: &Expr| matches!(self.source_column(e, c), Some(ColRef::Rowid { .. }));
-                            if is_rowid(left) || is_rowid(right) {
-                                score += 3;
+                    }
+                    // Equality on c's rowid or an index's leading column:
+                    // a seek if the other side is available now, a reason to
+                    // put c later if it becomes available later.
+                    if let Expr::Binary { op: BinaryOp::Eq, left, right } = t {
+                        for (a, b) in [(left, right), (right, left)] {
+                            let seekable = match self.source_column(a, c) {
+                                Some(ColRef::Rowid { .. }) => true,
+                                Some(ColRef::Column { table, col, .. }) => table.indexes.iter().any(|i| i.columns.first().map(|x| x.column) == Some(col)),
+                                _ => false,
+                            };
+                            if !seekable {
+                                continue;
+                            }
+                            match self.term_sources(b) {
+                                Some(os) if !os.contains(&c) => {
+                                    if os.iter().all(|s| chosen.contains(s)) {
+                                        score += 3;
+                                    } else {
+                                        score -= 1;
+                                    }
+                                }
+                                _ => {}
                             }
                         }
                     }
@@ -311,6 +330,26 @@ impl Builder<'_> {
             seek_terms.extend(here_terms.iter().copied());
         }
         let plan = self.choose_plan(i, &seek_terms);
+        let detail = match &plan {
+            Plan::Scan => format!("SCAN {}", src.name),
+            Plan::Rowid(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
+            Plan::RowidRange(lo, hi) => {
+                let mut parts = Vec::new();
+                if let Some((_, excl)) = lo {
+                    parts.push(if *excl { "rowid>?" } else { "rowid>=?" });
+                }
+                if let Some((_, excl)) = hi {
+                    parts.push(if *excl { "rowid<?" } else { "rowid<=?" });
+                }
+                format!("SEARCH {} USING INTEGER PRIMARY KEY ({})", src.name, parts.join(" AND "))
+            }
+            Plan::Index(idx, keys) => {
+                let cols: Vec<String> =
+                    idx.columns.iter().take(keys.len()).map(|c| format!("{}=?", src.table.columns[c.column].name)).collect();
+                format!("SEARCH {} USING INDEX {} ({})", src.name, idx.name, cols.join(" AND "))
+            }
+        };
+        self.note_plan(detail);
         if src.table.root != 0 {
             self.op(Op::OpenRead, cur, src.table.root as i32, 0);
         }

@@ -50,6 +50,8 @@ pub struct Builder<'s> {
     /// column reference into them makes it correlated.
     pub corr_floor: usize,
     pub correlated: bool,
+    /// EXPLAIN QUERY PLAN notes: (instruction address, detail).
+    pub plan: Vec<(usize, String)>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -94,6 +96,7 @@ impl<'s> Builder<'s> {
             returning: None,
             corr_floor: 0,
             correlated: false,
+            plan: Vec::new(),
         }
     }
 
@@ -124,6 +127,12 @@ impl<'s> Builder<'s> {
             return Err(Error::sql("Expression tree is too large (maximum depth 1000)"));
         }
         Ok(())
+    }
+
+    /// Records a step of the query plan (EXPLAIN QUERY PLAN).
+    pub fn note_plan(&mut self, detail: String) {
+        let addr = self.insns.len();
+        self.plan.push((addr, detail));
     }
 
     pub fn emit(&mut self, op: Op, p1: i32, p2: i32, p3: i32, p4: P4, p5: u16) -> usize {
@@ -285,24 +294,42 @@ fn compile_inner(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize, param
         b.params = p.to_vec();
         b.params_fixed = true;
     }
+    compile_stmt(&mut b, stmt, schema, sql, stmt_end, params)?;
+    Ok(b.finish())
+}
+
+fn compile_stmt(b: &mut Builder<'_>, stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize, params: Option<&[Option<String>]>) -> Result<()> {
     match stmt {
         Stmt::Explain { query_plan, stmt } => {
-            let inner = compile_with_params(stmt, schema, sql, stmt_end, params)?;
+            let (inner, plan) = {
+                let mut ib = Builder::new(schema, sql, stmt_end);
+                if let Some(p) = params {
+                    ib.params = p.to_vec();
+                    ib.params_fixed = true;
+                }
+                compile_stmt(&mut ib, stmt, schema, sql, stmt_end, params)?;
+                let plan = std::mem::take(&mut ib.plan);
+                (ib.finish(), plan)
+            };
             if *query_plan {
-                b.const_rows(&["id", "parent", "notused", "detail"], &[]);
+                let rows: Vec<Vec<Value>> = plan
+                    .into_iter()
+                    .map(|(addr, d)| vec![Value::Integer(addr as i64), Value::Integer(0), Value::Integer(0), Value::Text(d)])
+                    .collect();
+                b.const_rows(&["id", "parent", "notused", "detail"], &rows);
             } else {
                 let rows = inner.explain_rows();
                 b.const_rows(&["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"], &rows);
             }
             b.params = inner.params;
         }
-        Stmt::Select(s) => select::compile_select_stmt(&mut b, s)?,
-        Stmt::Insert(i) => dml::compile_insert(&mut b, i)?,
-        Stmt::Update(u) => dml::compile_update(&mut b, u)?,
-        Stmt::Delete(d) => dml::compile_delete(&mut b, d)?,
-        Stmt::CreateTable(ct) => ddl::create_table(&mut b, ct)?,
-        Stmt::CreateIndex(ci) => ddl::create_index(&mut b, ci)?,
-        Stmt::Drop { kind, if_exists, name } => ddl::drop(&mut b, *kind, *if_exists, name)?,
+        Stmt::Select(s) => select::compile_select_stmt(b, s)?,
+        Stmt::Insert(i) => dml::compile_insert(b, i)?,
+        Stmt::Update(u) => dml::compile_update(b, u)?,
+        Stmt::Delete(d) => dml::compile_delete(b, d)?,
+        Stmt::CreateTable(ct) => ddl::create_table(b, ct)?,
+        Stmt::CreateIndex(ci) => ddl::create_index(b, ci)?,
+        Stmt::Drop { kind, if_exists, name } => ddl::drop(b, *kind, *if_exists, name)?,
         Stmt::Begin { kind } => {
             let k = match kind {
                 TransactionKind::Deferred => 1,
@@ -317,7 +344,7 @@ fn compile_inner(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize, param
         Stmt::Rollback { savepoint: None } => {
             b.op(Op::AutoCommit, 1, 1, 0);
         }
-        Stmt::Pragma { schema: s, name, value } => pragma::compile_pragma(&mut b, s.as_deref(), name, value.as_ref())?,
+        Stmt::Pragma { schema: s, name, value } => pragma::compile_pragma(b, s.as_deref(), name, value.as_ref())?,
         Stmt::Analyze { .. } => {}
         Stmt::Reindex { target } => {
             // Indexes are kept consistent on every write, so rebuilding is a
@@ -332,10 +359,10 @@ fn compile_inner(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize, param
                 }
             }
         }
-        Stmt::CreateView(v) => ddl::create_view(&mut b, v)?,
+        Stmt::CreateView(v) => ddl::create_view(b, v)?,
         Stmt::CreateTrigger(_) => return Err(Error::sql("CREATE TRIGGER is not supported yet")),
         Stmt::CreateVirtualTable(v) => return Err(Error::sql(format!("no such module: {}", v.module))),
-        Stmt::AlterTable(a) => ddl::alter_table(&mut b, a)?,
+        Stmt::AlterTable(a) => ddl::alter_table(b, a)?,
         Stmt::Savepoint { name } => {
             b.emit(Op::Savepoint, 0, 0, 0, P4::Text(name.clone()), 0);
         }
@@ -348,5 +375,5 @@ fn compile_inner(stmt: &Stmt, schema: &Schema, sql: &str, stmt_end: usize, param
         Stmt::Vacuum { .. } => return Err(Error::sql("VACUUM is not supported yet")),
         Stmt::Attach { .. } | Stmt::Detach { .. } => return Err(Error::sql("ATTACH is not supported yet")),
     }
-    Ok(b.finish())
+    Ok(())
 }

@@ -632,11 +632,23 @@ impl<'s> Builder<'s> {
             rc.order = Some((c, order_exprs.iter().cloned().map(OrderKey::Expr).collect()));
         }
         let first = out_exprs.first().cloned();
+        let late_notes: Vec<String> = [
+            (!group_exprs.is_empty(), "USE TEMP B-TREE FOR GROUP BY"),
+            (core.distinct, "USE TEMP B-TREE FOR DISTINCT"),
+            (rc.order.is_some(), "USE TEMP B-TREE FOR ORDER BY"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, d)| d.to_string())
+        .collect();
         if !is_agg {
             let mut body = |b: &mut Builder<'_>| b.emit_row(&out_exprs, dest, &mut rc);
             self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
         } else {
             self.aggregate(core, &out_exprs, &group_exprs, &aggs, joins, dest, &mut rc)?;
+        }
+        for d in late_notes {
+            self.note_plan(d);
         }
         self.drain_sorter(dest, n, &mut rc, first.as_ref())?;
         let ends = std::mem::take(&mut rc.end_jumps);

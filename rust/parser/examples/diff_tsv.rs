@@ -3,7 +3,10 @@
 //! statements where they differ.
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: diff_tsv FILE");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: diff_tsv FILE [--standard]");
+    let standard = std::env::args().nth(2).as_deref() == Some("--standard");
     let data = std::fs::read_to_string(path).expect("readable file");
     let (mut total, mut bad) = (0, 0);
     for line in data.lines() {
@@ -13,7 +16,7 @@ fn main() {
         total += 1;
         // The outcome files come from a SQLITE_ENABLE_UPDATE_DELETE_LIMIT build.
         let opts = ferrolite_parser::ParseOptions {
-            update_delete_limit: true,
+            update_delete_limit: !standard,
             ..Default::default()
         };
         let got = match ferrolite_parser::parse_one_with(sql, opts) {

@@ -423,7 +423,9 @@ impl<'a> Parser<'a> {
             T::Keyword(Kw::CurrentTime) => Literal::CurrentTime,
             T::Keyword(Kw::CurrentDate) => Literal::CurrentDate,
             T::Keyword(Kw::CurrentTimestamp) => Literal::CurrentTimestamp,
-            k if sign.is_none() && Self::kind_is_id(k) => {
+            // parse.y `DEFAULT id`: `id` is still ID | INDEXED (+ fallback
+            // keywords), without the JOIN_KW words `idj` adds.
+            k if sign.is_none() && Self::kind_is_id(k) && !Self::kind_is_join_kw(k) => {
                 self.advance();
                 let lit = if k == T::Id && text.eq_ignore_ascii_case("true") {
                     Literal::Integer(1)

@@ -11,6 +11,7 @@
 //!   keyword is an ordinary identifier (e.g. `SELECT x asc` aliases x).
 //! - Identifier classes of parse.y (3.42+): `idj` = ID | INDEXED | JOIN_KW
 //!   (CROSS FULL INNER LEFT NATURAL OUTER RIGHT) | fallback keyword;
+//!   `id` = idj without JOIN_KW (only `DEFAULT id` uses it);
 //!   `ids` = ID | STRING | fallback keyword; `nm` = idj | STRING. Quoted
 //!   identifiers are ID.
 //! - Errors: `near "TOKEN": syntax error` at the token where parsing failed,
@@ -371,8 +372,9 @@ impl<'a> Parser<'a> {
 
     // ------------------------------------------------------------ names
 
-    /// parse.y `idj` (3.42+; it replaced `id` everywhere): ID | INDEXED |
-    /// JOIN_KW | fallback keyword.
+    /// parse.y `idj` (3.42+; column references, function names and `nm`):
+    /// ID | INDEXED | JOIN_KW | fallback keyword. (`DEFAULT id` still uses
+    /// `id`, without JOIN_KW.)
     pub(crate) fn kind_is_id(k: TokenKind) -> bool {
         match k {
             TokenKind::Id | TokenKind::DqId | TokenKind::QuotedId => true,

@@ -11,6 +11,18 @@
 /// when `buf` ends before the varint does.
 #[inline]
 pub fn get(buf: &[u8]) -> Option<(u64, usize)> {
+    // Fast paths: most varints (serial types, small sizes, rowids < 16384)
+    // take one or two bytes.
+    match buf {
+        [b0, ..] if *b0 < 0x80 => return Some((u64::from(*b0), 1)),
+        [b0, b1, ..] if *b1 < 0x80 => return Some(((u64::from(*b0 & 0x7f) << 7) | u64::from(*b1), 2)),
+        _ => {}
+    }
+    get_slow(buf)
+}
+
+#[inline(never)]
+fn get_slow(buf: &[u8]) -> Option<(u64, usize)> {
     let mut v: u64 = 0;
     for i in 0..8 {
         let b = *buf.get(i)?;

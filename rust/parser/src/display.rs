@@ -302,7 +302,8 @@ impl Display for FunctionCall {
             }
         }
         if !self.order_by.is_empty() {
-            f.write_str(" ORDER BY ")?;
+            let no_args = matches!(&self.args, FunctionArgs::List(v) if v.is_empty());
+            f.write_str(if no_args { "ORDER BY " } else { " ORDER BY " })?;
             write_list(f, &self.order_by)?;
         }
         f.write_char(')')?;

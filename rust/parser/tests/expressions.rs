@@ -282,6 +282,12 @@ fn functions_windows_and_filters() {
     assert_eq!(show("count(DISTINCT a)"), "count(DISTINCT a)");
     assert_eq!(show("count(ALL a)"), "count(a)");
     assert_eq!(show("f()"), "f()");
+    // The argument list may be empty before an aggregate ORDER BY too.
+    assert_eq!(show("f(ORDER BY a)"), "f(ORDER BY a)");
+    assert_eq!(
+        err("SELECT count( ORDER ~ THEN"),
+        "near \"~\": syntax error"
+    );
     assert_eq!(
         show("group_concat(a, ',' ORDER BY b DESC)"),
         "group_concat(a, ',' ORDER BY b DESC)"

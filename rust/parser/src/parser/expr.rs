@@ -606,7 +606,8 @@ impl<'a> Parser<'a> {
             } else {
                 self.eat_kw(Kw::All);
             }
-            let args = if self.peek() == T::RParen {
+            // `exprlist` may be empty, also before an aggregate ORDER BY.
+            let args = if matches!(self.peek(), T::RParen | T::Keyword(Kw::Order)) {
                 Vec::new()
             } else {
                 let (v, vh) = self.nexprlist_h()?;

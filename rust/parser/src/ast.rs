@@ -29,6 +29,11 @@
 //!   is -1); more than 16 significant hex digits is an error.
 //! - `REPLACE INTO` is `Insert { or_conflict: Some(Replace) }`.
 //! - `LIMIT a, b` is `Limit { limit: b, offset: Some(a) }`.
+//! - Left to the compiler, which SQLite's parser does but this tree does
+//!   not: `x IN ()` is the constant 0 (`NOT IN ()` is 1); `x IN (c)` with
+//!   one constant `c` (and a non-vector `x`) means `x = +c`; `(a, b) IN
+//!   (list)` is a VALUES subquery; `CURRENT_TIME`/`_DATE`/`_TIMESTAMP` are
+//!   calls of the functions of those names.
 //!
 //! Invariant: this file only grows (variants/fields are added, never renamed
 //! or removed) so the compiler can code against it.

@@ -15,7 +15,12 @@ fn main() {
         "unsupported frame specification", "no such window", "cannot override", "duplicate WITH table name",
         "too many SQL variables",
     ];
-    let path = std::env::args().nth(1).unwrap();
+    let path = std::env::args().nth(1).expect("usage: oracle346 CASES [--semantic]");
+    // With --semantic, a statement that parses but fails later (no such
+    // table, duplicate column, ...) is reported as SEMANTIC instead of OK:
+    // SQLite raises some of those while parsing, before a syntax error
+    // further on could be seen.
+    let semantic = std::env::args().nth(2).as_deref() == Some("--semantic");
     let f = std::io::BufReader::new(std::fs::File::open(path).unwrap());
     for line in f.lines() {
         let sql = line.unwrap();
@@ -24,9 +29,16 @@ fn main() {
         let out = match c.prepare(&sql) {
             Ok(_) => "OK".to_string(),
             Err(rusqlite::Error::SqliteFailure(_, Some(m))) | Err(rusqlite::Error::SqlInputError { msg: m, .. }) => {
-                if re_msgs.iter().any(|p| m.contains(p)) { m } else { "OK".to_string() }
+                if re_msgs.iter().any(|p| m.contains(p)) {
+                    m
+                } else if semantic {
+                    "SEMANTIC".to_string()
+                } else {
+                    "OK".to_string()
+                }
             }
             Err(rusqlite::Error::MultipleStatement) => continue,
+            Err(_) if semantic => "SEMANTIC".to_string(),
             Err(_) => "OK".to_string(),
         };
         println!("{sql}\t{out}");

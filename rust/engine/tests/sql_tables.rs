@@ -260,3 +260,24 @@ fn alter_table_matches_sqlite() {
     let (id, _) = f.prepare("SELECT 1").unwrap();
     f.finalize(id.unwrap()).unwrap();
 }
+
+#[test]
+fn check_constraints_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "CREATE TABLE c(id INTEGER PRIMARY KEY CHECK (id < 100), a INT CHECK (a > 0), b TEXT, CONSTRAINT blen CHECK (length(b) <= 3), CHECK (a <> 7 OR b IS NULL))");
+    check_all(&mut f, &l, &[
+        "INSERT INTO c(a, b) VALUES (1, 'abc')",
+        "INSERT INTO c(a, b) VALUES (0, 'x')",
+        "INSERT INTO c(a, b) VALUES (NULL, 'x')",
+        "INSERT INTO c(a, b) VALUES (2, 'long')",
+        "INSERT INTO c(a, b) VALUES (7, 'x')",
+        "INSERT INTO c(a, b) VALUES (7, NULL)",
+        "INSERT INTO c(id, a) VALUES (100, 1)",
+        "INSERT OR IGNORE INTO c(a, b) VALUES (-1, 'x'), (5, 'ok')",
+        "UPDATE c SET a = -5 WHERE id = 1",
+        "UPDATE c SET b = 'toolong'",
+        "UPDATE c SET a = a + 1",
+        "SELECT * FROM c ORDER BY id",
+    ]);
+}

@@ -122,7 +122,7 @@ impl Builder<'_> {
 
     /// Rewrites the row `cur` is on (rowid in r[rold]) with SET values:
     /// constraint checks, old index entries out, row written, new entries in.
-    fn update_row(&mut self, t: &Table, cur: i32, ics: &[i32], sets: &[Option<&Expr>], rowid_set: Option<&Expr>, rold: usize) -> Result<()> {
+    fn update_row(&mut self, t: &Rc<Table>, cur: i32, ics: &[i32], sets: &[Option<&Expr>], rowid_set: Option<&Expr>, rold: usize) -> Result<()> {
         let ncol = t.columns.len();
         let old = self.regs(ncol);
         for i in 0..ncol {
@@ -156,6 +156,7 @@ impl Builder<'_> {
                 self.emit(Op::HaltIfNull, codes::CONSTRAINT_NOTNULL, 0, (new + i) as i32, P4::Text(msg), 0);
             }
         }
+        self.emit_checks(t, new, rnew, None)?;
         if rowid_set.is_some() {
             let same = self.reg();
             self.op(Op::Eq, rold as i32, rnew as i32, same as i32);
@@ -206,6 +207,37 @@ impl Builder<'_> {
             let r = self.reg();
             self.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
             self.op(Op::IdxInsert, ic, r as i32, 0);
+        }
+        Ok(())
+    }
+
+    /// Tests the table's CHECK constraints against the row image in
+    /// r[base..] (rowid in r[rowid]); false or NULL... only false fails.
+    fn emit_checks(&mut self, t: &Rc<Table>, base: usize, rowid: usize, skip_on_fail: Option<&mut Vec<usize>>) -> Result<()> {
+        if t.checks.is_empty() {
+            return Ok(());
+        }
+        self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: vec![(t.name.clone(), t.clone(), base, rowid)], order: Vec::new(), rowid_order: None });
+        let mut fails = Vec::new();
+        let r = (|| -> Result<()> {
+            for (label, e) in &t.checks {
+                let r = self.expr_reg(e)?;
+                let ok = self.op(Op::If, r as i32, 0, 1);
+                fails.push((label.clone(), self.insns.len()));
+                let _ = ok;
+                self.emit(Op::Halt, codes::CONSTRAINT_CHECK, 0, 0, P4::Text(format!("CHECK constraint failed: {label}")), 0);
+                self.patch(ok);
+            }
+            Ok(())
+        })();
+        self.frames.pop();
+        r?;
+        if let Some(skips) = skip_on_fail {
+            // OR IGNORE: a failed CHECK skips the row instead of halting.
+            for (_, addr) in fails {
+                self.insns[addr] = crate::vdbe::Insn { op: Op::Goto, p1: 0, p2: 0, p3: 0, p4: P4::None, p5: 0 };
+                skips.push(addr);
+            }
         }
         Ok(())
     }
@@ -377,6 +409,11 @@ impl Builder<'_> {
                     self.emit(Op::HaltIfNull, codes::CONSTRAINT_NOTNULL, 0, (base + i) as i32, P4::Text(msg), 0);
                 }
             }
+        }
+        if oc == OnConflict::Ignore {
+            self.emit_checks(t, base, rowid, Some(&mut skips))?;
+        } else {
+            self.emit_checks(t, base, rowid, None)?;
         }
         if explicit_rowid {
             let ok = self.op(Op::SeekRowid, cur, 0, rowid as i32);

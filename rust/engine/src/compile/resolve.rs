@@ -134,8 +134,15 @@ impl Builder<'_> {
             if found.is_some() {
                 return Ok(found);
             }
-            if let Some(t) = table {
-                if let Some((_, tb, base, rowid)) = f.reg_rows.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t)) {
+            // Register rows: by qualified name, or unqualified when the frame
+            // has no other sources (CHECK constraints).
+            let reg_row = match table {
+                Some(t) => f.reg_rows.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t)),
+                None if f.sources.is_empty() => f.reg_rows.first(),
+                None => None,
+            };
+            {
+                if let Some((_, tb, base, rowid)) = reg_row {
                     let col = tb.column_index(column);
                     let reg = match col {
                         Some(c) if tb.rowid_alias != Some(c) => base + c,

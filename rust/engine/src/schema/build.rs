@@ -22,6 +22,65 @@ pub fn collation_by_name(name: &str) -> Result<Collation> {
     }
 }
 
+/// The text inside the parentheses of each `CHECK (...)` of a CREATE TABLE,
+/// in order (quoted strings and identifiers skipped while scanning).
+fn check_texts(sql: &str) -> Vec<String> {
+    let b = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' => {
+                while i < b.len() && b[i] != b']' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {
+                let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+                if word_start && b.len() - i >= 5 && b[i..i + 5].eq_ignore_ascii_case(b"check") {
+                    let mut j = i + 5;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if j < b.len() && b[j] == b'(' {
+                        let start = j + 1;
+                        let mut depth = 1;
+                        let mut k = start;
+                        while k < b.len() && depth > 0 {
+                            match b[k] {
+                                b'(' => depth += 1,
+                                b')' => depth -= 1,
+                                q @ (b'\'' | b'"') => {
+                                    k += 1;
+                                    while k < b.len() && b[k] != q {
+                                        k += 1;
+                                    }
+                                }
+                                _ => {}
+                            }
+                            k += 1;
+                        }
+                        let end = k.saturating_sub(1).max(start);
+                        out.push(sql.get(start..end).unwrap_or("").trim().to_string());
+                        i = k;
+                        continue;
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// An automatic index a table needs (its root is assigned by the caller).
 #[derive(Clone, Debug)]
 pub struct AutoIndex {
@@ -65,7 +124,31 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
         sql: String::new(),
         without_rowid: options.without_rowid,
         indexes: Vec::new(),
+        checks: Vec::new(),
     };
+    // CHECK texts, in order of appearance, for the error message.
+    let check_texts = check_texts(sql);
+    let mut check_no = 0;
+    let mut add_check = |t: &mut Table, name: &Option<String>, e: &Expr| {
+        let label = match name {
+            Some(n) => n.clone(),
+            None => check_texts.get(check_no).cloned().unwrap_or_default(),
+        };
+        check_no += 1;
+        t.checks.push((label, e.clone()));
+    };
+    for cd in columns {
+        for c in &cd.constraints {
+            if let ColumnConstraintKind::Check(e) = &c.kind {
+                add_check(&mut t, &c.name, e);
+            }
+        }
+    }
+    for tc in constraints {
+        if let TableConstraintKind::Check(e) = &tc.kind {
+            add_check(&mut t, &tc.name, e);
+        }
+    }
     for cd in columns {
         if t.column_index(&cd.name).is_some() {
             return Err(Error::sql(format!("duplicate column name: {}", cd.name)));

@@ -42,6 +42,9 @@ pub struct Table {
     pub without_rowid: bool,
     /// Indexes on this table, in creation order (autoindexes first).
     pub indexes: Vec<Rc<Index>>,
+    /// CHECK constraints: the name SQLite reports (constraint name, or the
+    /// expression's text) and the expression.
+    pub checks: Vec<(String, Expr)>,
 }
 
 #[derive(Clone, Debug)]
@@ -161,6 +164,7 @@ impl Table {
             sql: "CREATE TABLE sqlite_schema(type text,name text,tbl_name text,rootpage int,sql text)".to_string(),
             without_rowid: false,
             indexes: Vec::new(),
+            checks: Vec::new(),
         }
     }
 }

@@ -229,12 +229,7 @@ mod tests {
     #[test]
     fn metadata_layout() {
         let mut out = Vec::new();
-        encode_metadata(
-            &mut out,
-            [("a", Some("INT")), ("b", None)].into_iter(),
-            [Some(":x"), None].into_iter(),
-            true,
-        );
+        encode_metadata(&mut out, [("a", Some("INT")), ("b", None)].into_iter(), [Some(":x"), None].into_iter(), true);
         let mut r = Reader::new(&out);
         assert_eq!(r.u32().unwrap(), 2);
         assert_eq!(r.bytes().unwrap(), b"a");

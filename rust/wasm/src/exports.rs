@@ -64,11 +64,7 @@ fn with_session(f: impl FnOnce(&mut Session, &StateBlock) -> i32) -> i32 {
 
 /// Runs `f` on the input-buffer range at (`ptr`, `len`), or fails the call
 /// with SQLITE_MISUSE when the range is outside that buffer.
-fn with_input(
-    ptr: i32,
-    len: i32,
-    f: impl FnOnce(&mut Session, &StateBlock, std::ops::Range<usize>) -> i32,
-) -> i32 {
+fn with_input(ptr: i32, len: i32, f: impl FnOnce(&mut Session, &StateBlock, std::ops::Range<usize>) -> i32) -> i32 {
     with_session(|s, st| match s.input_range(ptr, len) {
         Ok(r) => f(s, st, r),
         Err(e) => s.fail(st, e),
@@ -92,9 +88,7 @@ pub extern "C" fn fl_buffer(size: i32) -> i32 {
 
 #[no_mangle]
 pub extern "C" fn fl_open(path_ptr: i32, path_len: i32, flags: i32) -> i32 {
-    with_input(path_ptr, path_len, |s, st, r| {
-        s.open(st, Rc::new(HostVfs), r, flags, Box::new(host::is_interrupted))
-    })
+    with_input(path_ptr, path_len, |s, st, r| s.open(st, Rc::new(HostVfs), r, flags, Box::new(host::is_interrupted)))
 }
 
 #[no_mangle]

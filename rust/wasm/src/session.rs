@@ -15,8 +15,8 @@
 
 use crate::codec::{self, Reader};
 use crate::state::StateBlock;
-use ferrolite_engine::{codes, Connection, Error, OpenFlags, StepResult, StmtId};
 use ferrolite_engine::vfs::Vfs;
+use ferrolite_engine::{codes, Connection, Error, OpenFlags, StepResult, StmtId};
 use std::ops::Range;
 use std::rc::Rc;
 

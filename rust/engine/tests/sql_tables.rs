@@ -281,3 +281,41 @@ fn check_constraints_match_sqlite() {
         "SELECT * FROM c ORDER BY id",
     ]);
 }
+
+#[test]
+fn triggers_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "
+        CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT, qty INT, updated INT DEFAULT 0);
+        CREATE TABLE log(ev TEXT, item INT, a, b);
+        CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN INSERT INTO log VALUES ('ins', new.id, new.name, new.qty); END;
+        CREATE TRIGGER item_bu BEFORE UPDATE OF qty ON item WHEN new.qty < 0 BEGIN SELECT RAISE(ABORT, 'negative qty'); END;
+        CREATE TRIGGER item_au AFTER UPDATE ON item BEGIN INSERT INTO log VALUES ('upd', old.id, old.qty, new.qty); UPDATE item SET updated = updated + 1 WHERE id = new.id; END;
+        CREATE TRIGGER item_bd BEFORE DELETE ON item WHEN old.name = 'keep' BEGIN SELECT RAISE(IGNORE); END;
+        CREATE TRIGGER item_ad AFTER DELETE ON item BEGIN DELETE FROM log WHERE item = old.id AND ev = 'ins'; INSERT INTO log VALUES ('del', old.id, old.name, NULL); END;
+    ");
+    check_all(&mut f, &l, &[
+        "INSERT INTO item(name, qty) VALUES ('a', 1), ('b', 2), ('keep', 3)",
+        "SELECT changes(), last_insert_rowid()",
+        "UPDATE item SET qty = qty + 10 WHERE id <= 2",
+        "SELECT changes()",
+        "UPDATE item SET qty = -1 WHERE id = 1",
+        "UPDATE item SET name = 'z' WHERE id = 2",
+        "DELETE FROM item",
+        "SELECT changes()",
+        "SELECT * FROM item ORDER BY id",
+        "SELECT * FROM log ORDER BY rowid",
+        "CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN SELECT 1; END",
+        "CREATE TRIGGER tx AFTER INSERT ON nosuch BEGIN SELECT 1; END",
+        "DROP TRIGGER item_ai",
+        "DROP TRIGGER item_ai",
+        "DROP TRIGGER IF EXISTS item_ai",
+        "INSERT INTO item(name, qty) VALUES ('c', 5)",
+        "SELECT count(*) FROM log",
+        "SELECT RAISE(ABORT, 'x')",
+        "SELECT type, name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+        "DROP TABLE item",
+        "SELECT type, name FROM sqlite_master WHERE type = 'trigger'",
+    ]);
+}

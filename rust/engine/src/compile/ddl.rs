@@ -11,7 +11,7 @@ use crate::schema::IndexOrigin;
 use crate::value::Value;
 use crate::vdbe::{Op, P4};
 use ferrolite_parser::ast::{
-    AlterAction, AlterTable, ColumnConstraintKind, CreateIndex, CreateTable, CreateTableBody, CreateView, DropKind, Expr, Literal,
+    AlterAction, AlterTable, ColumnConstraintKind, CreateIndex, CreateTable, CreateTableBody, CreateTrigger, CreateView, DropKind, Expr, Literal,
     QualifiedName, Stmt, UnaryOp,
 };
 
@@ -413,5 +413,42 @@ pub fn alter_table(b: &mut Builder<'_>, at: &AlterTable) -> Result<()> {
         }
         _ => return Err(Error::sql("ALTER TABLE RENAME COLUMN / DROP COLUMN are not supported yet")),
     }
+    Ok(())
+}
+
+pub fn create_trigger(b: &mut Builder<'_>, ct: &CreateTrigger) -> Result<()> {
+    Builder::check_main(&ct.name)?;
+    if ct.temporary {
+        return Err(Error::sql("TEMP triggers are not supported yet"));
+    }
+    let name = &ct.name.name;
+    if b.schema.others.get(&name.to_ascii_lowercase()).map_or(false, |o| o.kind == "trigger") {
+        if ct.if_not_exists {
+            b.begin(false);
+            return Ok(());
+        }
+        return Err(Error::sql(format!("trigger {name} already exists")));
+    }
+    let tname = &ct.table.name;
+    let Some(t) = b.schema.table(tname).cloned() else {
+        if b.schema.view(tname).is_some() {
+            return Err(Error::sql("INSTEAD OF triggers on views are not supported yet"));
+        }
+        return Err(Error::sql(format!("no such table: main.{tname}")));
+    };
+    if t.root == 1 {
+        return Err(Error::sql("cannot create trigger on system table"));
+    }
+    if ct.time == Some(ferrolite_parser::ast::TriggerTime::InsteadOf) {
+        return Err(Error::sql(format!("cannot create INSTEAD OF trigger on table: {tname}")));
+    }
+    let sql = format!("CREATE TRIGGER {}", b.tail_text(ct.name_start));
+    b.begin(true);
+    let zero = b.reg();
+    b.op(Op::Integer, 0, zero as i32, 0);
+    let c = b.cursor();
+    b.op(Op::OpenWrite, c, 1, 0);
+    b.schema_row(c, "trigger", name, &t.name, zero, Some(&sql));
+    b.bump_cookie();
     Ok(())
 }

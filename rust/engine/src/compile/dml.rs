@@ -15,7 +15,9 @@ use super::Builder;
 use crate::error::{codes, Error, Result};
 use crate::schema::{Index, IndexOrigin, Table};
 use crate::vdbe::{Op, P4};
-use ferrolite_parser::ast::{ConflictResolution, Delete, Expr, Insert, InsertSource, QualifiedName, ResultColumn, Update, Upsert, UpsertAction};
+use ferrolite_parser::ast::{
+    ConflictResolution, Delete, Expr, Insert, InsertSource, QualifiedName, ResultColumn, Stmt, TriggerEvent, Update, Upsert, UpsertAction,
+};
 use std::rc::Rc;
 
 /// RETURNING: expressions evaluated on each written row (cursor positioned
@@ -150,6 +152,11 @@ impl Builder<'_> {
             }
         }
         self.emit(Op::Affinity, new as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        let mut set_cols: Vec<usize> = sets.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect();
+        if let (Some(a), true) = (t.rowid_alias, rowid_set.is_some()) {
+            set_cols.push(a);
+        }
+        self.fire_triggers(t, 1, true, Some((new, rnew)), Some((old, rold)), Some(&set_cols))?;
         for (i, col) in t.columns.iter().enumerate() {
             if col.notnull && t.rowid_alias != Some(i) {
                 let msg = format!("NOT NULL constraint failed: {}.{}", t.name, col.name);
@@ -201,12 +208,94 @@ impl Builder<'_> {
             self.op(Op::Delete, cur, 0, 0);
             self.patch(skip);
         }
-        self.emit(Op::Insert, cur, rec as i32, rnew as i32, P4::None, 1);
+        self.emit(Op::Insert, cur, rec as i32, rnew as i32, P4::None, self.count_flag(1));
         for (idx, &ic) in t.indexes.iter().zip(ics.iter()) {
             let k = self.index_key(t, idx, new, rnew);
             let r = self.reg();
             self.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
             self.op(Op::IdxInsert, ic, r as i32, 0);
+        }
+        self.fire_triggers(t, 1, false, Some((new, rnew)), Some((old, rold)), Some(&set_cols))?;
+        Ok(())
+    }
+
+    fn count_flag(&self, f: u16) -> u16 {
+        if self.active_triggers.is_empty() {
+            f
+        } else {
+            0
+        }
+    }
+
+    /// Compiles the bodies of the triggers of `t` for `kind` (0 insert,
+    /// 1 update, 2 delete) at BEFORE/AFTER, with NEW/OLD row images held in
+    /// registers (first column register, rowid register).
+    fn fire_triggers(
+        &mut self,
+        t: &Rc<Table>,
+        kind: u8,
+        before: bool,
+        new: Option<(usize, usize)>,
+        old: Option<(usize, usize)>,
+        set_cols: Option<&[usize]>,
+    ) -> Result<()> {
+        let trigs = self.schema.triggers_for(&t.name, kind, before);
+        for tr in trigs {
+            if self.active_triggers.iter().any(|n| n.eq_ignore_ascii_case(&tr.name)) {
+                continue;
+            }
+            if let (TriggerEvent::Update { columns }, Some(set)) = (&tr.event, set_cols) {
+                if !columns.is_empty() && !columns.iter().any(|c| t.column_index(c).map_or(false, |i| set.contains(&i))) {
+                    continue;
+                }
+            }
+            let mut rows = Vec::new();
+            if let Some((b, r)) = new {
+                rows.push(("new".to_string(), t.clone(), b, r));
+            }
+            if let Some((b, r)) = old {
+                rows.push(("old".to_string(), t.clone(), b, r));
+            }
+            self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: rows, order: Vec::new(), rowid_order: None });
+            self.active_triggers.push(tr.name.clone());
+            let saved_ret = self.returning.take();
+            let saved_cols = std::mem::take(&mut self.columns);
+            let saved_counts = self.counts_changes;
+            let saved_readonly = self.readonly;
+            let r = (|| -> Result<()> {
+                let skip = match &tr.when {
+                    Some(w) => {
+                        let r = self.expr_reg(w)?;
+                        Some(self.op(Op::IfNot, r as i32, 0, 1))
+                    }
+                    None => None,
+                };
+                for st in &tr.body {
+                    match st {
+                        Stmt::Insert(i) => compile_insert(self, i)?,
+                        Stmt::Update(u) => compile_update(self, u)?,
+                        Stmt::Delete(d) => compile_delete(self, d)?,
+                        Stmt::Select(s) => {
+                            let c = self.cursor();
+                            self.op(Op::SorterOpen, c, 0, 0);
+                            let mut d = Dest::Sorter { cursor: c };
+                            self.select(s, &mut d)?;
+                        }
+                        _ => return Err(Error::sql("unsupported statement in a trigger")),
+                    }
+                }
+                if let Some(s) = skip {
+                    self.patch(s);
+                }
+                Ok(())
+            })();
+            self.returning = saved_ret;
+            self.columns = saved_cols;
+            self.counts_changes = saved_counts;
+            self.readonly = saved_readonly && self.readonly;
+            self.active_triggers.pop();
+            self.frames.pop();
+            r?;
         }
         Ok(())
     }
@@ -217,7 +306,7 @@ impl Builder<'_> {
         if t.checks.is_empty() {
             return Ok(());
         }
-        self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: vec![(t.name.clone(), t.clone(), base, rowid)], order: Vec::new(), rowid_order: None });
+        self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: vec![(String::new(), t.clone(), base, rowid), (t.name.clone(), t.clone(), base, rowid)], order: Vec::new(), rowid_order: None });
         let mut fails = Vec::new();
         let r = (|| -> Result<()> {
             for (label, e) in &t.checks {
@@ -285,7 +374,7 @@ impl Builder<'_> {
             let k = self.index_key(t, idx, base, rr);
             self.op(Op::IdxDelete, ic, k as i32, (idx.columns.len() + 1) as i32);
         }
-        self.emit(Op::Delete, cur, 0, 0, P4::None, count as u16);
+        self.emit(Op::Delete, cur, 0, 0, P4::None, self.count_flag(count as u16));
     }
 
     /// Writes one row whose column values come from `srcs`.
@@ -400,6 +489,8 @@ impl Builder<'_> {
             }
         };
         self.emit(Op::Affinity, base as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        let raise_mark = self.raise_ignore.len();
+        self.fire_triggers(t, 0, true, Some((base, rowid)), None, None)?;
         for (i, col) in t.columns.iter().enumerate() {
             if col.notnull && t.rowid_alias != Some(i) {
                 let msg = format!("NOT NULL constraint failed: {}.{}", t.name, col.name);
@@ -466,7 +557,7 @@ impl Builder<'_> {
         }
         let rec = self.reg();
         self.op(Op::MakeRecord, base as i32, ncol as i32, rec as i32);
-        self.emit(Op::Insert, cur, rec as i32, rowid as i32, P4::None, 3);
+        self.emit(Op::Insert, cur, rec as i32, rowid as i32, P4::None, self.count_flag(3));
         for (idx, &ic) in t.indexes.iter().zip(ics) {
             let k = self.index_key(t, idx, base, rowid);
             let r = self.reg();
@@ -474,6 +565,9 @@ impl Builder<'_> {
             self.op(Op::IdxInsert, ic, r as i32, 0);
         }
         self.emit_returning()?;
+        self.fire_triggers(t, 0, false, Some((base, rowid)), None, None)?;
+        let ignores: Vec<usize> = self.raise_ignore.drain(raise_mark..).collect();
+        skips.extend(ignores);
         self.patch_all(&skips);
         Ok(())
     }
@@ -615,9 +709,30 @@ pub fn compile_delete(b: &mut Builder<'_>, d: &Delete) -> Result<()> {
     let rr = b.reg();
     b.op(Op::Column, rows, 0, rr as i32);
     let gone = b.op(Op::SeekRowid, cur, 0, rr as i32);
+    let raise_mark = b.raise_ignore.len();
+    let has_trig = !b.schema.triggers_for(&t.name, 2, true).is_empty() || !b.schema.triggers_for(&t.name, 2, false).is_empty();
+    let old = b.regs(t.columns.len());
+    let mut reseek = None;
+    if has_trig {
+        for i in 0..t.columns.len() {
+            if t.rowid_alias != Some(i) {
+                b.emit_column(cur, &t, i, old + i);
+            }
+        }
+        b.fire_triggers(&t, 2, true, None, Some((old, rr)), None)?;
+        reseek = Some(b.op(Op::SeekRowid, cur, 0, rr as i32));
+    }
     b.emit_returning()?;
     b.delete_current_row(&t, cur, &ics, true);
+    if has_trig {
+        b.fire_triggers(&t, 2, false, None, Some((old, rr)), None)?;
+    }
+    let ignores: Vec<usize> = b.raise_ignore.drain(raise_mark..).collect();
+    b.patch_all(&ignores);
     b.patch(gone);
+    if let Some(j) = reseek {
+        b.patch(j);
+    }
     b.op(Op::Next, rows, top, 0);
     b.patch(empty);
     b.finish_returning();
@@ -663,8 +778,11 @@ pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
         let rold = b.reg();
         b.op(Op::Column, rows, 0, rold as i32);
         let gone = b.op(Op::SeekRowid, cur, 0, rold as i32);
+        let raise_mark = b.raise_ignore.len();
         b.update_row(&t, cur, &ics, &sets, rowid_set, rold)?;
         b.emit_returning()?;
+        let ignores: Vec<usize> = b.raise_ignore.drain(raise_mark..).collect();
+        b.patch_all(&ignores);
         b.patch(gone);
         b.op(Op::Next, rows, top, 0);
         b.patch(empty);

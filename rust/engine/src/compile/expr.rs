@@ -285,6 +285,9 @@ impl Builder<'_> {
                 self.op(Op::Column, cursor, col as i32, target as i32);
             }
         }
+        if tb.columns[col].affinity == crate::value::affinity::Affinity::Real {
+            self.op(Op::RealAffinity, target as i32, 0, 0);
+        }
     }
 
     /// Computes `e` into a fresh register.
@@ -364,7 +367,25 @@ impl Builder<'_> {
             Expr::Cast { .. } => self.expr_arm_9(e, target)?,
             Expr::Collate { .. } => self.expr_arm_10(e, target)?,
             Expr::Function(_) => self.expr_arm_11(e, target)?,
-            Expr::Raise { .. } => return Err(Error::sql("RAISE() may only be used within a trigger-program")),
+            Expr::Raise { action, message } => {
+                if self.active_triggers.is_empty() {
+                    return Err(Error::sql("RAISE() may only be used within a trigger-program"));
+                }
+                match action {
+                    ferrolite_parser::ast::RaiseAction::Ignore => {
+                        let j = self.op(Op::Goto, 0, 0, 0);
+                        self.raise_ignore.push(j);
+                    }
+                    _ => {
+                        let msg = match message.as_deref() {
+                            Some(Expr::Literal(Literal::String(m))) => m.clone(),
+                            _ => String::new(),
+                        };
+                        self.emit(Op::Halt, crate::error::codes::CONSTRAINT_TRIGGER, 0, 0, P4::Text(msg), 0);
+                    }
+                }
+                self.op(Op::Null, 0, t, 0);
+            }
             Expr::Vector(_) => return Err(Error::sql("row value misused")),
         }
         Ok(())

@@ -52,6 +52,12 @@ pub struct Builder<'s> {
     pub correlated: bool,
     /// EXPLAIN QUERY PLAN notes: (instruction address, detail).
     pub plan: Vec<(usize, String)>,
+    /// Triggers whose body is being compiled (a trigger never fires itself,
+    /// as with recursive_triggers off); non-empty means changes are not
+    /// counted and RAISE() is allowed.
+    pub active_triggers: Vec<String>,
+    /// RAISE(IGNORE) jumps, patched to the end of the current row.
+    pub raise_ignore: Vec<usize>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -97,6 +103,8 @@ impl<'s> Builder<'s> {
             corr_floor: 0,
             correlated: false,
             plan: Vec::new(),
+            active_triggers: Vec::new(),
+            raise_ignore: Vec::new(),
         }
     }
 
@@ -360,7 +368,7 @@ fn compile_stmt(b: &mut Builder<'_>, stmt: &Stmt, schema: &Schema, sql: &str, st
             }
         }
         Stmt::CreateView(v) => ddl::create_view(b, v)?,
-        Stmt::CreateTrigger(_) => return Err(Error::sql("CREATE TRIGGER is not supported yet")),
+        Stmt::CreateTrigger(t) => ddl::create_trigger(b, t)?,
         Stmt::CreateVirtualTable(v) => return Err(Error::sql(format!("no such module: {}", v.module))),
         Stmt::AlterTable(a) => ddl::alter_table(b, a)?,
         Stmt::Savepoint { name } => {

@@ -138,7 +138,7 @@ impl Builder<'_> {
             // has no other sources (CHECK constraints).
             let reg_row = match table {
                 Some(t) => f.reg_rows.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t)),
-                None if f.sources.is_empty() => f.reg_rows.first(),
+                None if f.sources.is_empty() => f.reg_rows.iter().find(|(n, ..)| n.is_empty()),
                 None => None,
             };
             {

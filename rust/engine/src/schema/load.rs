@@ -139,6 +139,20 @@ pub fn load(bt: &mut Btree) -> Result<Schema> {
             }
         }
     }
+    for r in rows.iter().filter(|r| r.kind == "trigger") {
+        if let Some(sql) = &r.sql {
+            if let Ok(Some((Stmt::CreateTrigger(ct), _))) = ferrolite_parser::parse_one(sql) {
+                schema.triggers.push(Rc::new(super::Trigger {
+                    name: r.name.clone(),
+                    table: ct.table.name.clone(),
+                    time: ct.time,
+                    event: ct.event.clone(),
+                    when: ct.when.clone(),
+                    body: ct.body.clone(),
+                }));
+            }
+        }
+    }
     for r in rows.iter().filter(|r| r.kind != "table" && r.kind != "index") {
         schema.others.insert(r.name.to_ascii_lowercase(), OtherObject { kind: r.kind.clone(), name: r.name.clone(), tbl_name: r.tbl_name.clone() });
     }

@@ -110,6 +110,18 @@ pub struct View {
     pub sql: String,
 }
 
+/// A trigger (FOR EACH ROW; statement-level triggers do not exist in SQLite).
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub name: String,
+    pub table: String,
+    /// None = BEFORE (SQLite's default).
+    pub time: Option<ferrolite_parser::ast::TriggerTime>,
+    pub event: ferrolite_parser::ast::TriggerEvent,
+    pub when: Option<Expr>,
+    pub body: Vec<ferrolite_parser::ast::Stmt>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
     pub cookie: u32,
@@ -118,6 +130,7 @@ pub struct Schema {
     /// Views, triggers and virtual tables by name (kind in `OtherObject`).
     pub others: HashMap<String, OtherObject>,
     pub views: HashMap<String, Rc<View>>,
+    pub triggers: Vec<Rc<Trigger>>,
 }
 
 impl Schema {
@@ -127,6 +140,23 @@ impl Schema {
             return self.tables.get("sqlite_schema");
         }
         self.tables.get(&l)
+    }
+    /// Triggers on `table` for `event` kind (0 insert, 1 update, 2 delete) at `time`.
+    pub fn triggers_for(&self, table: &str, kind: u8, before: bool) -> Vec<Rc<Trigger>> {
+        use ferrolite_parser::ast::{TriggerEvent, TriggerTime};
+        self.triggers
+            .iter()
+            .filter(|t| t.table.eq_ignore_ascii_case(table))
+            .filter(|t| {
+                let k = match t.event {
+                    TriggerEvent::Insert => 0,
+                    TriggerEvent::Update { .. } => 1,
+                    TriggerEvent::Delete => 2,
+                };
+                k == kind && (t.time == Some(TriggerTime::Before) || t.time.is_none()) == before && t.time != Some(TriggerTime::InsteadOf)
+            })
+            .cloned()
+            .collect()
     }
     pub fn view(&self, name: &str) -> Option<&Rc<View>> {
         self.views.get(&name.to_ascii_lowercase())

@@ -245,3 +245,30 @@ fn explain_query_plan_names_the_access_paths() {
     let names: Vec<&str> = (0..f.column_count(id)).map(|i| f.column_name(id, i)).collect();
     assert_eq!(names, ["id", "parent", "notused", "detail"]);
 }
+
+#[test]
+fn integrity_check_finds_index_rows_missing() {
+    let dir = std::env::temp_dir().join(format!("ferrolite-ic-{}.db", std::process::id()));
+    let path = dir.to_string_lossy().into_owned();
+    let _ = std::fs::remove_file(&path);
+    {
+        // Real SQLite builds an index on `a`, then (writable_schema) we
+        // declare it to be on `b`: its entries no longer match the rows.
+        let l = rusqlite::Connection::open(&path).unwrap();
+        l.execute_batch("CREATE TABLE t(id INTEGER PRIMARY KEY, a, b); CREATE INDEX ti ON t(a);
+                         INSERT INTO t VALUES (1, 'x', 10), (2, 'y', 20), (3, 'z', 30);
+                         PRAGMA writable_schema = ON;
+                         UPDATE sqlite_master SET sql = 'CREATE INDEX ti ON t(b)' WHERE name = 'ti';").unwrap();
+        drop(l);
+        let l = rusqlite::Connection::open(&path).unwrap();
+        let lite_report: String = l.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert!(lite_report.contains("missing from index ti"), "{lite_report}");
+    }
+    let mut f = Connection::open(Rc::new(ferrolite_engine::vfs::unix::UnixVfs::new()), &path, OpenFlags::default_rwc()).unwrap();
+    let rows = query(&mut f, "PRAGMA integrity_check").unwrap();
+    let Value::Text(report) = &rows[0][0] else { panic!("{rows:?}") };
+    assert!(report.contains("row 1 missing from index ti") && report.contains("row 3 missing from index ti"), "{report}");
+    f.exec("DROP INDEX ti; CREATE INDEX ti ON t(b)").unwrap();
+    assert_eq!(query(&mut f, "PRAGMA integrity_check").unwrap(), vec![vec![Value::Text("ok".into())]]);
+    let _ = std::fs::remove_file(&path);
+}

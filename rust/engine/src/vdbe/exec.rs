@@ -22,14 +22,15 @@ use crate::value::num;
 use crate::value::ops::{self, ArithOp, BitOp};
 use crate::value::Value;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 pub struct Vm {
     pub pc: usize,
     pub regs: Vec<Value>,
     cursors: Vec<Option<VCursor>>,
-    aggs: HashMap<usize, AggState>,
+    /// Aggregate accumulators by register (None = not started).
+    aggs: Vec<Option<AggState>>,
     pub row_start: usize,
     pub row_len: usize,
     pub n_change: i64,
@@ -88,7 +89,7 @@ impl Vm {
             pc: 0,
             regs: vec![Value::Null; prog.n_regs.max(1)],
             cursors,
-            aggs: HashMap::new(),
+            aggs: Vec::new(),
             row_start: 0,
             row_len: 0,
             n_change: 0,
@@ -113,7 +114,9 @@ impl Vm {
         for c in self.cursors.iter_mut() {
             *c = None;
         }
-        self.aggs.clear();
+        for a in self.aggs.iter_mut() {
+            *a = None;
+        }
         self.once.clear();
         self.row_len = 0;
         self.n_change = 0;
@@ -331,14 +334,28 @@ impl Vm {
                         self.regs[u2] = Value::Real(r)
                     }
                 }
+                // Constants reuse the register's buffer: no allocation when a
+                // loop reloads them on every row.
                 Op::String8 => {
                     if let P4::Text(s) = &insn.p4 {
-                        self.regs[u2] = Value::Text(s.clone())
+                        match &mut self.regs[u2] {
+                            Value::Text(t) => {
+                                t.clear();
+                                t.push_str(s);
+                            }
+                            r => *r = Value::Text(s.clone()),
+                        }
                     }
                 }
                 Op::Blob => {
                     if let P4::Blob(b) = &insn.p4 {
-                        self.regs[u2] = Value::Blob(b.clone())
+                        match &mut self.regs[u2] {
+                            Value::Blob(t) => {
+                                t.clear();
+                                t.extend_from_slice(b);
+                            }
+                            r => *r = Value::Blob(b.clone()),
+                        }
                     }
                 }
                 Op::Null => {
@@ -466,7 +483,10 @@ impl Vm {
                 Op::AggStep => {
                     let P4::Func(f) = insn.p4 else { return Err(internal("AggStep without P4")) };
                     let FuncKind::Aggregate(kind) = f.kind else { return Err(internal("scalar used as aggregate")) };
-                    let st = self.aggs.entry(u3).or_default();
+                    if self.aggs.len() <= u3 {
+                        self.aggs.resize_with(u3 + 1, || None);
+                    }
+                    let st = self.aggs[u3].get_or_insert_with(AggState::default);
                     let changed = st.step(kind, &self.regs[u2..u2 + u1], p5 & 1 != 0)?;
                     if p5 & 2 != 0 {
                         self.regs[u3 + 1] = Value::Integer(changed as i64);
@@ -475,7 +495,7 @@ impl Vm {
                 Op::AggFinal => {
                     let P4::Func(f) = insn.p4 else { return Err(internal("AggFinal without P4")) };
                     let FuncKind::Aggregate(kind) = f.kind else { return Err(internal("scalar used as aggregate")) };
-                    let st = self.aggs.remove(&u1).unwrap_or_default();
+                    let st = self.aggs.get_mut(u1).and_then(|a| a.take()).unwrap_or_default();
                     self.regs[u1] = st.finish(kind)?;
                 }
                 Op::ResultRow => {
@@ -685,17 +705,7 @@ impl Vm {
                             if c.null_row {
                                 regs[u3] = Value::Null;
                             } else {
-                                let p = c.payload(bt)?;
-                                let mut rd = record::RecordReader::new(p)?;
-                                let mut missing = false;
-                                for _ in 0..u2 {
-                                    if !rd.skip()? {
-                                        missing = true;
-                                        break;
-                                    }
-                                }
-                                let f = if missing { None } else { rd.next_field()? };
-                                match f {
+                                match c.column(bt, u2)? {
                                     Some(f) => set_field(&mut regs[u3], f),
                                     None => {
                                         regs[u3] = match &insn.p4 {
@@ -710,6 +720,11 @@ impl Vm {
                             regs[u3] = if m.null_row { Value::Null } else { m.rows.get(m.pos).and_then(|r| r.get(u2)).cloned().unwrap_or(Value::Null) };
                         }
                         _ => return Err(internal("bad cursor")),
+                    }
+                }
+                Op::RealAffinity => {
+                    if let Value::Integer(i) = self.regs[u1] {
+                        self.regs[u1] = Value::Real(i as f64);
                     }
                 }
                 Op::Rowid => {

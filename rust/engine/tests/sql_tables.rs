@@ -207,6 +207,11 @@ fn views_ctes_and_subqueries_match_sqlite() {
         "SELECT * FROM big",
         "SELECT type, name FROM sqlite_master WHERE type = 'view'",
         "SELECT 1 IN v",
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT x FROM c",
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5) SELECT sum(x) FROM c",
+        "WITH RECURSIVE c(x) AS (VALUES (1) UNION SELECT x % 3 + 1 FROM c) SELECT x FROM c ORDER BY x",
+        "WITH RECURSIVE fib(a, b) AS (SELECT 0, 1 UNION ALL SELECT b, a + b FROM fib WHERE b < 100) SELECT a FROM fib",
+        "WITH RECURSIVE tree(k, depth) AS (SELECT k, 0 FROM u WHERE tid IS NULL UNION ALL SELECT u.k, tree.depth + 1 FROM u JOIN tree ON u.tid = tree.k) SELECT * FROM tree ORDER BY k",
     ]);
 }
 

@@ -58,6 +58,8 @@ pub struct Builder<'s> {
     pub active_triggers: Vec<String>,
     /// RAISE(IGNORE) jumps, patched to the end of the current row.
     pub raise_ignore: Vec<usize>,
+    /// Recursive CTE names bound to the cursor holding the current row.
+    pub cte_bindings: Vec<(String, resolve::Source)>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -105,6 +107,7 @@ impl<'s> Builder<'s> {
             plan: Vec::new(),
             active_triggers: Vec::new(),
             raise_ignore: Vec::new(),
+            cte_bindings: Vec::new(),
         }
     }
 

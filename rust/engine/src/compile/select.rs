@@ -33,6 +33,9 @@ pub enum Dest {
     Sorter { cursor: i32 },
     /// One-column rows into a set, with an affinity applied (IN (SELECT)).
     Set { cursor: i32, affinity: Affinity },
+    /// Recursive CTE queue: rows appended to `list` (skipped if already in
+    /// `set` for UNION); `limit` counts down, jumping to `exits` at zero.
+    Queue { list: i32, set: Option<i32>, limit: Option<usize>, exits: Vec<usize> },
 }
 
 /// One output column.
@@ -82,12 +85,28 @@ impl<'s> Builder<'s> {
 
     fn flatten_from(&mut self, item: &FromItem, frame: &mut Frame, joins: &mut Vec<JoinInfo>) -> Result<()> {
         match item {
+            FromItem::Table { name, alias, .. } if name.schema.is_none() && self.cte_bindings.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name.name)) => {
+                let (_, src) = self.cte_bindings.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(&name.name)).cloned().expect("binding");
+                let mut src = src;
+                if let Some(a) = alias {
+                    src.name = a.clone();
+                }
+                frame.sources.push(src);
+                joins.push(JoinInfo::default());
+            }
             FromItem::Table { name, alias, .. } if name.schema.is_none() && self.ctes.iter().any(|c| c.name.eq_ignore_ascii_case(&name.name)) => {
                 let pos = self.ctes.iter().rposition(|c| c.name.eq_ignore_ascii_case(&name.name)).unwrap_or(0);
                 let cte = self.ctes[pos].clone();
-                // A CTE sees only the CTEs defined before it.
+                let alias_name = alias.clone().unwrap_or_else(|| name.name.clone());
+                let recursive = cte.select.body.compounds.iter().any(|(_, c)| core_mentions(c, &cte.name));
+                // A CTE sees only the CTEs defined before it (a recursive one
+                // also sees itself, through its binding).
                 let saved = self.ctes.split_off(pos);
-                let r = self.materialize(&cte.select, alias.clone().unwrap_or_else(|| name.name.clone()), &cte.columns, None);
+                let r = if recursive {
+                    self.materialize_recursive(&cte, alias_name)
+                } else {
+                    self.materialize(&cte.select, alias_name, &cte.columns, None)
+                };
                 self.ctes.extend(saved);
                 frame.sources.push(r?);
                 joins.push(JoinInfo::default());
@@ -167,6 +186,100 @@ impl<'s> Builder<'s> {
             }
         }
         Ok(())
+    }
+
+    /// WITH RECURSIVE name AS (initial UNION [ALL] recursive): a queue of
+    /// rows; each row in turn is the one-row table `name` for the recursive
+    /// part, whose rows are appended to the queue. The queue is the result.
+    fn materialize_recursive(&mut self, cte: &ferrolite_parser::ast::Cte, name: String) -> Result<Source> {
+        let sel = &cte.select;
+        if sel.body.compounds.len() != 1 || !sel.order_by.is_empty() {
+            return Err(Error::sql("this form of recursive common table expression is not supported yet"));
+        }
+        let (op, rec_core) = &sel.body.compounds[0];
+        let union = match op {
+            CompoundOp::Union => true,
+            CompoundOp::UnionAll => false,
+            _ => return Err(Error::sql(format!("recursive common table expression {} must use UNION or UNION ALL", cte.name))),
+        };
+        let single = |core: &SelectCore| Select {
+            with: None,
+            body: ferrolite_parser::ast::SelectBody { first: core.clone(), compounds: Vec::new() },
+            order_by: Vec::new(),
+            limit: None,
+        };
+        let saved_frames = std::mem::take(&mut self.frames);
+        let r = (|| -> Result<Source> {
+            let list = self.cursor();
+            self.op(Op::SorterOpen, list, 0, 0);
+            let set = if union { Some(self.cursor()) } else { None };
+            let set_open = self.op(Op::Noop, 0, 0, 0);
+            let limit = match &sel.limit {
+                Some(l) => {
+                    let r = self.expr_reg(&l.limit)?;
+                    self.op(Op::MustBeInt, r as i32, 0, 0);
+                    Some(r)
+                }
+                None => None,
+            };
+            let mut exits = Vec::new();
+            if let Some(l) = limit {
+                exits.push(self.op(Op::IfNot, l as i32, 0, 0));
+            }
+            let mut d = Dest::Queue { list, set, limit, exits: Vec::new() };
+            let metas = self.select(&single(&sel.body.first), &mut d)?;
+            let n = metas.len();
+            if let Some(st) = set {
+                let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; n], desc: vec![false; n] });
+                self.insns[set_open] = crate::vdbe::Insn { op: Op::OpenEphemeral, p1: st, p2: n as i32, p3: 0, p4: P4::KeyInfo(ki), p5: 0 };
+            }
+            if !cte.columns.is_empty() && cte.columns.len() != n {
+                return Err(Error::sql(format!("table {} has {} values for {} columns", cte.name, n, cte.columns.len())));
+            }
+            let cols: Vec<Column> = metas
+                .iter()
+                .enumerate()
+                .map(|(k, m)| Column {
+                    name: cte.columns.get(k).cloned().unwrap_or_else(|| m.name.clone()),
+                    decltype: None,
+                    affinity: Affinity::Blob,
+                    notnull: false,
+                    default: None,
+                    collation: Collation::Binary,
+                    pk: 0,
+                })
+                .collect();
+            let table = Rc::new(Table { name: cte.name.clone(), root: 0, columns: cols, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new() });
+            let current = self.cursor();
+            let done = self.op(Op::Rewind, list, 0, 0);
+            let top = self.here();
+            let regs = self.regs(n);
+            for k in 0..n {
+                self.op(Op::Column, list, k as i32, (regs + k) as i32);
+            }
+            self.op(Op::SorterOpen, current, 0, 0);
+            self.op(Op::SorterInsert, current, regs as i32, n as i32);
+            self.cte_bindings.push((cte.name.clone(), Source { name: cte.name.clone(), table: table.clone(), cursor: current, hidden: Vec::new() }));
+            let mut d2 = Dest::Queue { list, set, limit, exits: Vec::new() };
+            let rr = self.select(&single(rec_core), &mut d2);
+            self.cte_bindings.pop();
+            let m2 = rr?;
+            if m2.len() != n {
+                return Err(Error::sql(format!("SELECTs to the left and right of UNION do not have the same number of result columns")));
+            }
+            self.op(Op::Next, list, top, 0);
+            self.patch(done);
+            if let Dest::Queue { exits: e1, .. } = d {
+                exits.extend(e1);
+            }
+            if let Dest::Queue { exits: e2, .. } = d2 {
+                exits.extend(e2);
+            }
+            self.patch_all(&exits);
+            Ok(Source { name: name.clone(), table, cursor: list, hidden: Vec::new() })
+        })();
+        self.frames = saved_frames;
+        r
     }
 
     /// Runs `select` into an in-memory cursor and describes it as a source
@@ -415,6 +528,19 @@ impl<'s> Builder<'s> {
             Dest::Sorter { cursor } => {
                 self.op(Op::SorterInsert, *cursor, base as i32, n as i32);
             }
+            Dest::Queue { list, set, limit, exits } => {
+                let skip = set.map(|st| self.emit(Op::Found, st, 0, base as i32, P4::Int64(n as i64), 0));
+                if let Some(st) = set {
+                    self.op(Op::SorterInsert, *st, base as i32, n as i32);
+                }
+                self.op(Op::SorterInsert, *list, base as i32, n as i32);
+                if let Some(l) = limit {
+                    exits.push(self.op(Op::DecrJumpZero, *l as i32, 0, 0));
+                }
+                if let Some(j) = skip {
+                    self.patch(j);
+                }
+            }
             Dest::Set { cursor, affinity } => {
                 if n != 1 {
                     return Err(Error::sql(format!("sub-select returns {n} columns - expected 1")));
@@ -501,9 +627,6 @@ impl<'s> Builder<'s> {
     /// Compiles a SELECT to `dest`; returns its result column metadata.
     pub fn select(&mut self, s: &Select, dest: &mut Dest) -> Result<Vec<ColumnMeta>> {
         if let Some(w) = &s.with {
-            if w.recursive {
-                return Err(Error::sql("WITH RECURSIVE is not supported yet"));
-            }
             let n = self.ctes.len();
             self.ctes.extend(w.ctes.iter().cloned());
             let inner = Select { with: None, body: s.body.clone(), order_by: s.order_by.clone(), limit: s.limit.clone() };
@@ -1039,4 +1162,20 @@ impl<'s> Builder<'s> {
 pub fn compile_select_stmt(b: &mut Builder<'_>, s: &Select) -> Result<()> {
     b.begin(false);
     b.compile_select_stmt_inner(s)
+}
+
+/// Does a SELECT core name `table` in its FROM clause (recursive CTEs)?
+fn core_mentions(core: &SelectCore, table: &str) -> bool {
+    fn from_mentions(f: &FromItem, table: &str) -> bool {
+        match f {
+            FromItem::Table { name, .. } => name.schema.is_none() && name.name.eq_ignore_ascii_case(table),
+            FromItem::Parenthesized { inner, .. } => from_mentions(inner, table),
+            FromItem::Join { left, right, .. } => from_mentions(left, table) || from_mentions(right, table),
+            _ => false,
+        }
+    }
+    match core {
+        SelectCore::Select(c) => c.from.as_ref().map_or(false, |f| from_mentions(f, table)),
+        SelectCore::Values(_) => false,
+    }
 }

@@ -324,3 +324,39 @@ fn triggers_match_sqlite() {
         "SELECT type, name FROM sqlite_master WHERE type = 'trigger'",
     ]);
 }
+
+#[test]
+fn index_range_scans_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "
+        CREATE TABLE r(id INTEGER PRIMARY KEY, n INT, s TEXT, x, g INT);
+        CREATE INDEX rn ON r(n); CREATE INDEX rs ON r(s); CREATE INDEX rx ON r(x); CREATE INDEX rgn ON r(g, n);
+        CREATE INDEX rsn ON r(s COLLATE NOCASE);
+        INSERT INTO r(n, s, x, g) VALUES (5, 'e', 5, 1), (1, 'a', 'text', 1), (NULL, NULL, NULL, 2), (3, 'C', 2.5, 2), (9, 'z', x'00', 1),
+                                        (7, 'g', 7, 2), (-2, 'B', -2, 1), (3, 'c', '3', 2), (10, 'j', 10.5, NULL);
+    ");
+    check_all(&mut f, &l, &[
+        "SELECT id FROM r WHERE n > 3 ORDER BY id",
+        "SELECT id FROM r WHERE n >= 3 AND n < 9 ORDER BY id",
+        "SELECT id FROM r WHERE n < 3 ORDER BY id",
+        "SELECT id FROM r WHERE n <= '5' ORDER BY id",
+        "SELECT id FROM r WHERE n > 2.5 ORDER BY id",
+        "SELECT id FROM r WHERE n BETWEEN 1 AND 7 ORDER BY id",
+        "SELECT id FROM r WHERE 4 < n ORDER BY id",
+        "SELECT id FROM r WHERE n > 'abc' ORDER BY id",
+        "SELECT id FROM r WHERE n < NULL",
+        "SELECT id FROM r WHERE s > 'c' ORDER BY id",
+        "SELECT id FROM r WHERE s >= 'C' AND s < 'g' ORDER BY id",
+        "SELECT id FROM r WHERE s COLLATE NOCASE > 'c' ORDER BY id",
+        "SELECT id FROM r WHERE x > 3 ORDER BY id",
+        "SELECT id FROM r WHERE x < 3 ORDER BY id",
+        "SELECT id FROM r WHERE x > 'a' ORDER BY id",
+        "SELECT id FROM r WHERE g = 1 AND n > 0 ORDER BY id",
+        "SELECT id FROM r WHERE g = 2 AND n <= 3 ORDER BY id",
+        "SELECT id FROM r WHERE g = 2 AND n BETWEEN 3 AND 7 ORDER BY id",
+        "SELECT count(*) FROM r WHERE n > -100",
+    ]);
+    let rows = query(&mut f, "EXPLAIN QUERY PLAN SELECT id FROM r WHERE n > 3").unwrap();
+    assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SEARCH r USING INDEX rn (n>?)".into()));
+}

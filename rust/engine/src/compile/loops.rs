@@ -30,7 +30,9 @@ enum Plan {
     Rowid(Expr),
     /// Rowid range: lower bound (expr, exclusive), upper bound (expr, exclusive).
     RowidRange(Option<(Expr, bool)>, Option<(Expr, bool)>),
-    Index(Rc<Index>, Vec<Expr>),
+    /// Index: equality keys on a prefix, then an optional range on the next
+    /// column (lower, upper: expression and exclusive flag).
+    Index(Rc<Index>, Vec<Expr>, Option<(Expr, bool)>, Option<(Expr, bool)>),
 }
 
 /// Splits an expression on AND.
@@ -247,7 +249,18 @@ impl Builder<'_> {
         if rowid_order.is_some() {
             return Plan::Scan;
         }
-        let mut best: Option<(Rc<Index>, Vec<Expr>)> = None;
+        // Affinity of the other side must not change how the index orders.
+        let compatible = |col_aff: Affinity, other: &Expr| {
+            let oa = self.expr_affinity(other);
+            match col_aff {
+                Affinity::Blob => oa == Affinity::Blob,
+                Affinity::Text => oa == Affinity::Blob || oa == Affinity::Text,
+                _ => true,
+            }
+        };
+        type Bound = Option<(Expr, bool)>;
+        let mut best: Option<(Rc<Index>, Vec<Expr>, Bound, Bound)> = None;
+        let score = |k: usize, lo: &Bound, hi: &Bound| k * 4 + (lo.is_some() as usize) * 2 + hi.is_some() as usize;
         for idx in &src.table.indexes {
             if idx.unsupported || idx.partial.is_some() {
                 continue;
@@ -258,26 +271,72 @@ impl Builder<'_> {
                 let hit = eqs.iter().find(|(c, a, b)| {
                     matches!(c, ColRef::Column { col: k, .. } if *k == ic.column)
                         && self.cmp_collation(a, b).ok() == Some(ic.collation)
-                        && {
-                            let oa = self.expr_affinity(b);
-                            match col.affinity {
-                                Affinity::Blob => oa == Affinity::Blob,
-                                Affinity::Text => oa == Affinity::Blob || oa == Affinity::Text,
-                                _ => true,
-                            }
-                        }
+                        && compatible(col.affinity, b)
                 });
                 match hit {
                     Some((_, _, b)) => keys.push((*b).clone()),
                     None => break,
                 }
             }
-            if !keys.is_empty() && best.as_ref().map_or(true, |(_, k)| keys.len() > k.len()) {
-                best = Some((idx.clone(), keys));
+            // A range on the next (ascending) column.
+            let (mut lo, mut hi): (Bound, Bound) = (None, None);
+            if let Some(ic) = idx.columns.get(keys.len()).filter(|ic| !ic.desc) {
+                let col = &src.table.columns[ic.column];
+                let is_col = |e: &Expr| matches!(self.source_column(e, si), Some(ColRef::Column { col: k, .. }) if k == ic.column);
+                for t in terms {
+                    match t {
+                        Expr::Binary { op: op @ (BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le), left, right } => {
+                            for (a, b, flipped) in [(left, right, false), (right, left, true)] {
+                                if !is_col(a) || !self.usable_other(b, level) || !compatible(col.affinity, b) {
+                                    continue;
+                                }
+                                if self.cmp_collation(a, b).ok() != Some(ic.collation) {
+                                    continue;
+                                }
+                                let op = if flipped {
+                                    match op {
+                                        BinaryOp::Gt => BinaryOp::Lt,
+                                        BinaryOp::Ge => BinaryOp::Le,
+                                        BinaryOp::Lt => BinaryOp::Gt,
+                                        _ => BinaryOp::Ge,
+                                    }
+                                } else {
+                                    *op
+                                };
+                                match op {
+                                    BinaryOp::Gt | BinaryOp::Ge if lo.is_none() => lo = Some(((**b).clone(), op == BinaryOp::Gt)),
+                                    BinaryOp::Lt | BinaryOp::Le if hi.is_none() => hi = Some(((**b).clone(), op == BinaryOp::Lt)),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Expr::Between { expr, not: false, low, high } => {
+                            if is_col(expr)
+                                && self.usable_other(low, level)
+                                && self.usable_other(high, level)
+                                && compatible(col.affinity, low)
+                                && compatible(col.affinity, high)
+                                && self.cmp_collation(expr, low).ok() == Some(ic.collation)
+                            {
+                                if lo.is_none() {
+                                    lo = Some(((**low).clone(), false));
+                                }
+                                if hi.is_none() {
+                                    hi = Some(((**high).clone(), false));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let sc = score(keys.len(), &lo, &hi);
+            if sc > 0 && best.as_ref().map_or(true, |(_, k, l, h)| sc > score(k.len(), l, h)) {
+                best = Some((idx.clone(), keys, lo, hi));
             }
         }
         match best {
-            Some((i, k)) => Plan::Index(i, k),
+            Some((i, k, lo, hi)) => Plan::Index(i, k, lo, hi),
             None => Plan::Scan,
         }
     }
@@ -343,9 +402,18 @@ impl Builder<'_> {
                 }
                 format!("SEARCH {} USING INTEGER PRIMARY KEY ({})", src.name, parts.join(" AND "))
             }
-            Plan::Index(idx, keys) => {
-                let cols: Vec<String> =
+            Plan::Index(idx, keys, lo, hi) => {
+                let mut cols: Vec<String> =
                     idx.columns.iter().take(keys.len()).map(|c| format!("{}=?", src.table.columns[c.column].name)).collect();
+                if let Some(ic) = idx.columns.get(keys.len()) {
+                    let n = &src.table.columns[ic.column].name;
+                    if lo.is_some() {
+                        cols.push(format!("{n}>?"));
+                    }
+                    if hi.is_some() {
+                        cols.push(format!("{n}<?"));
+                    }
+                }
                 format!("SEARCH {} USING INDEX {} ({})", src.name, idx.name, cols.join(" AND "))
             }
         };
@@ -397,26 +465,72 @@ impl Builder<'_> {
                 exits.push(self.op(Op::SeekRowid, cur, 0, r as i32));
                 top = self.here();
             }
-            Plan::Index(idx, keys) => {
+            Plan::Index(idx, keys, lo, hi) => {
                 let ic = self.cursor();
                 idx_cur = Some(ic);
                 self.emit(Op::OpenRead, ic, idx.root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 0);
-                let base = self.regs(keys.len());
-                for (k, e) in keys.iter().enumerate() {
-                    self.expr(e, base + k)?;
+                let k = keys.len();
+                let ranged = lo.is_some() || hi.is_some();
+                let n = if ranged { k + 1 } else { k };
+                // Two key blocks: [eq..., lower] and [eq..., upper].
+                let base = self.regs(n);
+                let hb = self.regs(n);
+                for (j, e) in keys.iter().enumerate() {
+                    self.expr(e, base + j)?;
                 }
-                let aff: String = idx.columns.iter().take(keys.len()).map(|c| src.table.columns[c.column].affinity.code()).collect();
-                self.emit(Op::Affinity, base as i32, keys.len() as i32, 0, P4::Affinity(aff), 0);
-                for k in 0..keys.len() {
+                if k > 0 {
+                    self.op(Op::Copy, base as i32, hb as i32, k as i32);
+                }
+                match lo {
+                    Some((e, _)) => self.expr(e, base + k)?,
+                    None if ranged => {
+                        self.op(Op::Null, 0, (base + k) as i32, 0);
+                    }
+                    None => {}
+                }
+                if let Some((e, _)) = hi {
+                    self.expr(e, hb + k)?;
+                }
+                let aff: String = idx.columns.iter().take(n).map(|c| src.table.columns[c.column].affinity.code()).collect();
+                self.emit(Op::Affinity, base as i32, n as i32, 0, P4::Affinity(aff.clone()), 0);
+                self.emit(Op::Affinity, hb as i32, n as i32, 0, P4::Affinity(aff), 0);
+                for j in 0..k {
+                    exits.push(self.op(Op::IsNull, (base + j) as i32, 0, 0));
+                }
+                if lo.is_some() {
                     exits.push(self.op(Op::IsNull, (base + k) as i32, 0, 0));
                 }
-                exits.push(self.emit(Op::SeekGE, ic, 0, base as i32, P4::Int64(keys.len() as i64), 0));
+                if hi.is_some() {
+                    exits.push(self.op(Op::IsNull, (hb + k) as i32, 0, 0));
+                }
+                // Start: first key >= / > the lower bound; without one, past
+                // the NULLs of the ranged column.
+                let seek = match lo {
+                    Some((_, true)) => Op::SeekGT,
+                    Some((_, false)) => Op::SeekGE,
+                    None if ranged => Op::SeekGT,
+                    None => Op::SeekGE,
+                };
+                if n == 0 {
+                    exits.push(self.op(Op::Rewind, ic, 0, 0));
+                } else {
+                    exits.push(self.emit(seek, ic, 0, base as i32, P4::Int64(n as i64), 0));
+                }
                 top = self.here();
-                exits.push(self.emit(Op::IdxGT, ic, 0, base as i32, P4::Int64(keys.len() as i64), 0));
+                match hi {
+                    Some((_, excl)) => {
+                        let op = if *excl { Op::IdxGE } else { Op::IdxGT };
+                        exits.push(self.emit(op, ic, 0, hb as i32, P4::Int64(n as i64), 0));
+                    }
+                    None if k > 0 => {
+                        exits.push(self.emit(Op::IdxGT, ic, 0, base as i32, P4::Int64(k as i64), 0));
+                    }
+                    None => {}
+                }
                 let rr = self.reg();
                 self.op(Op::IdxRowid, ic, rr as i32, 0);
                 nexts.push(self.op(Op::SeekRowid, cur, 0, rr as i32));
-                idx_keys = (base, keys.len());
+                idx_keys = (base, n);
             }
         }
         let _ = idx_keys;

@@ -73,7 +73,10 @@ fn prepare_metadata_bind_step() {
     assert_eq!(r.u32().unwrap(), 3);
     let cols: Vec<(Vec<u8>, Vec<u8>)> =
         (0..3).map(|_| (r.bytes().unwrap().to_vec(), r.bytes().unwrap().to_vec())).collect();
-    assert_eq!(cols, [(b"a".to_vec(), b"INTEGER".to_vec()), (b"b".to_vec(), b"TEXT".to_vec()), (b"c".to_vec(), vec![])]);
+    assert_eq!(
+        cols,
+        [(b"a".to_vec(), b"INTEGER".to_vec()), (b"b".to_vec(), b"TEXT".to_vec()), (b"c".to_vec(), vec![])]
+    );
     assert_eq!(r.u32().unwrap(), 2);
     assert_eq!(r.bytes().unwrap(), b"?1");
     assert_eq!(r.bytes().unwrap(), b":name");
@@ -202,5 +205,4 @@ fn interrupt_probe_stops_statements() {
     let c = prepare(&mut s, &st, "SELECT count(*) FROM n");
     assert_eq!(s.step(&st, c), ROW, "the connection works after an interrupt");
     assert_eq!(row(&s, 1), [Value::Integer(300)]);
-
 }

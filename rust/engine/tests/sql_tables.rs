@@ -356,7 +356,18 @@ fn index_range_scans_match_sqlite() {
         "SELECT id FROM r WHERE g = 2 AND n <= 3 ORDER BY id",
         "SELECT id FROM r WHERE g = 2 AND n BETWEEN 3 AND 7 ORDER BY id",
         "SELECT count(*) FROM r WHERE n > -100",
+        "SELECT id, n FROM r ORDER BY n",
+        "SELECT id, n FROM r ORDER BY n DESC LIMIT 3",
+        "SELECT id, n FROM r ORDER BY n LIMIT 2 OFFSET 3",
+        "SELECT id, s FROM r ORDER BY s",
+        "SELECT id, s FROM r ORDER BY s COLLATE NOCASE DESC",
+        "SELECT id, g, n FROM r ORDER BY g, n",
+        "SELECT id, g, n FROM r WHERE x IS NOT NULL ORDER BY g DESC, n DESC",
+        "SELECT id FROM r ORDER BY g, n DESC",
     ]);
+    let rows = query(&mut f, "EXPLAIN QUERY PLAN SELECT id FROM r ORDER BY n DESC LIMIT 3").unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SCAN r USING INDEX rn".into()));
     let rows = query(&mut f, "EXPLAIN QUERY PLAN SELECT id FROM r WHERE n > 3").unwrap();
     assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SEARCH r USING INDEX rn (n>?)".into()));
 }

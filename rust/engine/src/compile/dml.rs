@@ -77,7 +77,7 @@ impl Builder<'_> {
             return Ok(());
         }
         let source = Source { table: t.clone(), name: alias.clone().unwrap_or_else(|| t.name.clone()), cursor, hidden: Vec::new() };
-        self.frames.push(Frame { sources: vec![source.clone()], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None });
+        self.frames.push(Frame { sources: vec![source.clone()], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None, index_order: None });
         let r = self.returning_columns(list);
         self.frames.pop();
         let (exprs, metas) = r?;
@@ -91,7 +91,7 @@ impl Builder<'_> {
     /// Evaluates RETURNING on the row the write cursor is on.
     fn emit_returning(&mut self) -> Result<()> {
         let Some(ret) = self.returning.take() else { return Ok(()) };
-        self.frames.push(Frame { sources: vec![ret.source.clone()], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None });
+        self.frames.push(Frame { sources: vec![ret.source.clone()], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None, index_order: None });
         let n = ret.exprs.len();
         let base = self.regs(n);
         let mut r = Ok(());
@@ -256,7 +256,7 @@ impl Builder<'_> {
             if let Some((b, r)) = old {
                 rows.push(("old".to_string(), t.clone(), b, r));
             }
-            self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: rows, order: Vec::new(), rowid_order: None });
+            self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: rows, order: Vec::new(), rowid_order: None, index_order: None });
             self.active_triggers.push(tr.name.clone());
             let saved_ret = self.returning.take();
             let saved_cols = std::mem::take(&mut self.columns);
@@ -306,7 +306,7 @@ impl Builder<'_> {
         if t.checks.is_empty() {
             return Ok(());
         }
-        self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: vec![(String::new(), t.clone(), base, rowid), (t.name.clone(), t.clone(), base, rowid)], order: Vec::new(), rowid_order: None });
+        self.frames.push(Frame { sources: Vec::new(), map: Vec::new(), reg_rows: vec![(String::new(), t.clone(), base, rowid), (t.name.clone(), t.clone(), base, rowid)], order: Vec::new(), rowid_order: None, index_order: None });
         let mut fails = Vec::new();
         let r = (|| -> Result<()> {
             for (label, e) in &t.checks {
@@ -425,7 +425,7 @@ impl Builder<'_> {
             }
         }
         let source = Source { table: t.clone(), name: t.name.clone(), cursor: cur, hidden: Vec::new() };
-        self.frames.push(Frame { sources: vec![source], map: Vec::new(), reg_rows: vec![("excluded".to_string(), t.clone(), base, rowid)], order: Vec::new(), rowid_order: None });
+        self.frames.push(Frame { sources: vec![source], map: Vec::new(), reg_rows: vec![("excluded".to_string(), t.clone(), base, rowid)], order: Vec::new(), rowid_order: None, index_order: None });
         let r = (|| -> Result<()> {
             let skip = match where_clause {
                 Some(w) => {
@@ -681,7 +681,7 @@ fn collect_rowids(b: &mut Builder<'_>, t: &Rc<Table>, alias: &Option<String>, wh
     b.op(Op::SorterOpen, rows, 0, 0);
     let rc = b.cursor();
     let name = alias.clone().unwrap_or_else(|| t.name.clone());
-    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: rc, hidden: Vec::new() }], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None });
+    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: rc, hidden: Vec::new() }], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None, index_order: None });
     let mut body = |b: &mut Builder<'_>| -> Result<()> {
         let r = b.reg();
         b.op(Op::Rowid, rc, r as i32, 0);
@@ -771,7 +771,7 @@ pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
     let (cur, ics) = b.open_write(&t);
     b.setup_returning(&u.returning, &t, &u.alias, cur)?;
     let name = u.alias.clone().unwrap_or_else(|| t.name.clone());
-    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: cur, hidden: Vec::new() }], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None });
+    b.frames.push(Frame { sources: vec![Source { table: t.clone(), name, cursor: cur, hidden: Vec::new() }], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None, index_order: None });
     let res = (|| -> Result<()> {
         let empty = b.op(Op::Rewind, rows, 0, 0);
         let top = b.here();

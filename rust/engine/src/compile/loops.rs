@@ -168,7 +168,20 @@ impl Builder<'_> {
         !has_subquery(e) && self.term_level(e).map_or(true, |l| l < level)
     }
 
+    /// Would the natural plan for the only source of the top frame be a
+    /// plain scan (so an index may be used for ORDER BY instead)?
+    pub fn would_scan(&self, where_: Option<&Expr>) -> bool {
+        let mut terms: Vec<&Expr> = Vec::new();
+        if let Some(w) = where_ {
+            split_and(w, &mut terms);
+        }
+        matches!(self.choose_plan(0, &terms), Plan::Scan)
+    }
+
     fn choose_plan(&self, level: usize, terms: &[&Expr]) -> Plan {
+        if let Some((idx, _)) = self.frames.last().and_then(|f| f.index_order.clone()) {
+            return Plan::Index(idx, Vec::new(), None, None);
+        }
         let si = self.frames.last().expect("frame").source_at(level);
         let src = &self.frames.last().expect("frame").sources[si];
         if src.table.root == 0 {
@@ -402,6 +415,9 @@ impl Builder<'_> {
                 }
                 format!("SEARCH {} USING INTEGER PRIMARY KEY ({})", src.name, parts.join(" AND "))
             }
+            Plan::Index(idx, keys, lo, hi) if keys.is_empty() && lo.is_none() && hi.is_none() => {
+                format!("SCAN {} USING INDEX {}", src.name, idx.name)
+            }
             Plan::Index(idx, keys, lo, hi) => {
                 let mut cols: Vec<String> =
                     idx.columns.iter().take(keys.len()).map(|c| format!("{}=?", src.table.columns[c.column].name)).collect();
@@ -511,8 +527,9 @@ impl Builder<'_> {
                     None if ranged => Op::SeekGT,
                     None => Op::SeekGE,
                 };
+                let desc = self.frames.last().and_then(|f| f.index_order.as_ref().map(|o| o.1)) == Some(true);
                 if n == 0 {
-                    exits.push(self.op(Op::Rewind, ic, 0, 0));
+                    exits.push(self.op(if desc { Op::Last } else { Op::Rewind }, ic, 0, 0));
                 } else {
                     exits.push(self.emit(seek, ic, 0, base as i32, P4::Int64(n as i64), 0));
                 }
@@ -562,7 +579,8 @@ impl Builder<'_> {
             }
             Plan::Rowid(_) => {}
             Plan::Index(..) => {
-                self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
+                let desc = self.frames.last().and_then(|f| f.index_order.as_ref().map(|o| o.1)) == Some(true);
+                self.op(if desc { Op::Prev } else { Op::Next }, idx_cur.unwrap_or(0), top, 0);
             }
         }
         self.patch_all(&exits);

@@ -38,6 +38,9 @@ pub struct Frame {
     /// Rows must come in rowid order (Some(desc)): the ORDER BY was
     /// satisfied by the scan, so no index plan may be used.
     pub rowid_order: Option<bool>,
+    /// Rows must come in the order of this index (full scan, reversed when
+    /// true): the ORDER BY was satisfied by it.
+    pub index_order: Option<(Rc<crate::schema::Index>, bool)>,
 }
 
 impl Frame {

@@ -282,6 +282,46 @@ impl<'s> Builder<'s> {
         r
     }
 
+    /// An index of the only source whose leading columns are the ORDER BY
+    /// terms (plain columns, matching collations, one direction).
+    fn index_for_order(&self, exprs: &[Expr], terms: &[OrderingTerm]) -> Option<(Rc<crate::schema::Index>, bool)> {
+        let f = self.frames.last()?;
+        if f.sources.len() != 1 || f.sources[0].table.root <= 1 {
+            return None;
+        }
+        let desc = terms.first()?.order == Some(SortOrder::Desc);
+        if terms.iter().any(|t| (t.order == Some(SortOrder::Desc)) != desc || t.nulls.is_some()) {
+            return None;
+        }
+        let top = self.frames.len() - 1;
+        let mut cols = Vec::new();
+        for e in exprs {
+            let inner = match e {
+                Expr::Collate { expr, .. } => expr.as_ref(),
+                e => e,
+            };
+            let Expr::Column { table, column, .. } = inner else { return None };
+            match self.resolve_column(table.as_deref(), column).ok()?? {
+                ColRef::Column { col, frame, .. } if frame == top => {
+                    let coll = self.expr_collation(e).ok()?.map(|c| c.0).unwrap_or(Collation::Binary);
+                    cols.push((col, coll));
+                }
+                _ => return None,
+            }
+        }
+        f.sources[0]
+            .table
+            .indexes
+            .iter()
+            .find(|idx| {
+                !idx.unsupported
+                    && idx.partial.is_none()
+                    && idx.columns.len() >= cols.len()
+                    && idx.columns.iter().zip(&cols).all(|(ic, (c, coll))| ic.column == *c && ic.collation == *coll && !ic.desc)
+            })
+            .map(|idx| (idx.clone(), desc))
+    }
+
     /// Runs `select` into an in-memory cursor and describes it as a source
     /// named `name` (FROM subqueries, views, CTEs). `sql` is the text the
     /// select's spans refer to when it is not the statement's own.
@@ -746,6 +786,18 @@ impl<'s> Builder<'s> {
                     f.rowid_order = Some(desc);
                 }
                 order_exprs.clear();
+            }
+        }
+        // ORDER BY a prefix of an index's columns, all one direction, when
+        // the table would be scanned anyway: walk the index instead of sorting.
+        if !order_exprs.is_empty() && !is_agg && !core.distinct {
+            if let Some(choice) = self.index_for_order(&order_exprs, &s.order_by) {
+                if self.would_scan(core.where_clause.as_ref()) {
+                    if let Some(f) = self.frames.last_mut() {
+                        f.index_order = Some(choice);
+                    }
+                    order_exprs.clear();
+                }
             }
         }
         if !order_exprs.is_empty() {

@@ -364,6 +364,11 @@ fn index_range_scans_match_sqlite() {
         "SELECT id, g, n FROM r ORDER BY g, n",
         "SELECT id, g, n FROM r WHERE x IS NOT NULL ORDER BY g DESC, n DESC",
         "SELECT id FROM r ORDER BY g, n DESC",
+        "SELECT id, n FROM r WHERE id IN (3, 1, 7, 3, 100)",
+        "SELECT id FROM r WHERE id IN ('2', 2.0, 2.5, NULL, 'x', 4)",
+        "SELECT id FROM r WHERE rowid IN (5, 6) AND n > 5",
+        "SELECT id FROM r WHERE id IN (SELECT 1) OR id IN (2)",
+        "SELECT r.id, r2.id FROM r, r AS r2 WHERE r.id IN (1, 2) AND r2.id IN (r.id + 1)",
     ]);
     let rows = query(&mut f, "EXPLAIN QUERY PLAN SELECT id FROM r ORDER BY n DESC LIMIT 3").unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");

@@ -28,6 +28,8 @@ pub struct JoinInfo {
 enum Plan {
     Scan,
     Rowid(Expr),
+    /// `rowid IN (list)`: each distinct value, in order, seeks the rowid.
+    RowidIn(Vec<Expr>),
     /// Rowid range: lower bound (expr, exclusive), upper bound (expr, exclusive).
     RowidRange(Option<(Expr, bool)>, Option<(Expr, bool)>),
     /// Index: equality keys on a prefix, then an optional range on the next
@@ -209,6 +211,17 @@ impl Builder<'_> {
         for (c, _, other) in &eqs {
             if let ColRef::Rowid { .. } = c {
                 return Plan::Rowid((*other).clone());
+            }
+        }
+        for t in terms {
+            if let Expr::In { expr, not: false, rhs: ferrolite_parser::ast::InRhs::List(items) } = t {
+                if !items.is_empty()
+                    && matches!(self.source_column(expr, si), Some(ColRef::Rowid { .. }))
+                    && items.iter().all(|i| self.usable_other(i, level))
+                    && self.frames.last().and_then(|f| f.rowid_order) != Some(true)
+                {
+                    return Plan::RowidIn(items.clone());
+                }
             }
         }
         let rowid_order = self.frames.last().and_then(|f| f.rowid_order);
@@ -404,7 +417,7 @@ impl Builder<'_> {
         let plan = self.choose_plan(i, &seek_terms);
         let detail = match &plan {
             Plan::Scan => format!("SCAN {}", src.name),
-            Plan::Rowid(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
+            Plan::Rowid(_) | Plan::RowidIn(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
             Plan::RowidRange(lo, hi) => {
                 let mut parts = Vec::new();
                 if let Some((_, excl)) = lo {
@@ -454,6 +467,27 @@ impl Builder<'_> {
                 let desc = self.frames.last().and_then(|f| f.rowid_order) == Some(true);
                 exits.push(self.op(if desc { Op::Last } else { Op::Rewind }, cur, 0, 0));
                 top = self.here();
+            }
+            Plan::RowidIn(items) => {
+                let set = self.cursor();
+                let ki = Rc::new(crate::storage::record::KeyInfo { collations: vec![crate::storage::record::Collation::Binary], desc: vec![false] });
+                self.emit(Op::OpenEphemeral, set, 1, 0, P4::KeyInfo(ki), 0);
+                let r = self.reg();
+                for it in items {
+                    self.expr(it, r)?;
+                    // Only values that can equal an integer rowid.
+                    let skip = self.op(Op::MustBeInt, r as i32, 0, 0);
+                    self.op(Op::SorterInsert, set, r as i32, 1);
+                    let done = self.op(Op::Goto, 0, 0, 0);
+                    self.insns[skip].p2 = self.here();
+                    self.patch(done);
+                }
+                exits.push(self.op(Op::Rewind, set, 0, 0));
+                top = self.here();
+                let k = self.reg();
+                self.op(Op::Column, set, 0, k as i32);
+                nexts.push(self.op(Op::SeekRowid, cur, 0, k as i32));
+                idx_cur = Some(set);
             }
             Plan::RowidRange(lo, hi) => {
                 match lo {
@@ -576,6 +610,9 @@ impl Builder<'_> {
             }
             Plan::RowidRange(..) => {
                 self.op(Op::Next, cur, top, 0);
+            }
+            Plan::RowidIn(_) => {
+                self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
             }
             Plan::Rowid(_) => {}
             Plan::Index(..) => {

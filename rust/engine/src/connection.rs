@@ -74,7 +74,7 @@ impl Connection {
     pub fn open(vfs: Rc<dyn Vfs>, path: &str, flags: OpenFlags) -> Result<Connection> {
         let f = flags.0;
         let memory = path == ":memory:" || f & OpenFlags::MEMORY != 0 || path.is_empty();
-        let vfs: Rc<dyn Vfs> = if memory { Rc::new(crate::vfs::memory::MemoryVfs::new()) } else { vfs };
+        let vfs: Rc<dyn Vfs> = if memory { Rc::new(crate::vfs::memory::MemoryVfs::with_host(vfs.clone())) } else { vfs };
         let path = if memory { ":memory:" } else { path };
         let read_only = f & OpenFlags::READWRITE == 0 && f & OpenFlags::READONLY != 0;
         let opts = BtreeOptions { read_only, create: f & OpenFlags::CREATE != 0 || memory, ..Default::default() };
@@ -254,6 +254,26 @@ impl Connection {
                 self.db.autocommit = true;
             }
             self.db.savepoint_txn = false;
+        }
+        if self.db.autocommit && self.n_active > 0 && wrote && self.bt.txn_state() == TxnState::Write {
+            // A write statement finished while read statements are still
+            // running: commit it now (as SQLite does) and keep a read
+            // transaction for the readers.
+            if ok && result.is_ok() {
+                if let Err(e) = self.bt.commit() {
+                    let _ = self.bt.rollback();
+                    result = Err(e);
+                }
+            } else {
+                let _ = self.bt.rollback();
+            }
+            if self.bt.txn_state() == TxnState::None {
+                if let Err(e) = self.bt.begin_read() {
+                    if result.is_ok() {
+                        result = Err(e);
+                    }
+                }
+            }
         }
         if self.db.autocommit && self.n_active == 0 {
             match self.bt.txn_state() {

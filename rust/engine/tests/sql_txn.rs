@@ -272,3 +272,33 @@ fn integrity_check_finds_index_rows_missing() {
     assert_eq!(query(&mut f, "PRAGMA integrity_check").unwrap(), vec![vec![Value::Text("ok".into())]]);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn write_while_reading_commits_at_once() {
+    let vfs = Rc::new(ferrolite_engine::vfs::memory::MemoryVfs::new());
+    let mut a = Connection::open(vfs.clone(), "db", OpenFlags::default_rwc()).unwrap();
+    let mut b = Connection::open(vfs.clone(), "db", OpenFlags::default_rwc()).unwrap();
+    a.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v); INSERT INTO t(v) VALUES (1), (2), (3), (4), (5)").unwrap();
+    let (sel, _) = a.prepare("SELECT id, v FROM t ORDER BY id").unwrap();
+    let sel = sel.unwrap();
+    let mut seen = Vec::new();
+    while a.step(sel).unwrap() == StepResult::Row {
+        let row = a.row(sel).to_vec();
+        seen.push(row[0].clone());
+        if let Value::Integer(id) = row[0] {
+            if id <= 2 {
+                a.exec(&format!("UPDATE t SET v = v * 10 WHERE id = {id}")).unwrap();
+                a.exec("INSERT INTO log_free_table_does_not_exist VALUES (1)").unwrap_err();
+                // The other connection sees the committed update at once.
+                let rows = query(&mut b, &format!("SELECT v FROM t WHERE id = {id}")).unwrap();
+                assert_eq!(rows, vec![vec![Value::Integer(id * 10)]]);
+            }
+        }
+    }
+    a.finalize(sel).unwrap();
+    assert_eq!(seen, (1..=5).map(Value::Integer).collect::<Vec<_>>());
+    assert!(a.is_autocommit());
+    assert_eq!(query(&mut b, "SELECT sum(v) FROM t").unwrap(), vec![vec![Value::Integer(10 + 20 + 3 + 4 + 5)]]);
+    // And b can write now (no lock left behind by a).
+    b.exec("INSERT INTO t(v) VALUES (6)").unwrap();
+}

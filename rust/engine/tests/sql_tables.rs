@@ -376,3 +376,28 @@ fn index_range_scans_match_sqlite() {
     let rows = query(&mut f, "EXPLAIN QUERY PLAN SELECT id FROM r WHERE n > 3").unwrap();
     assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SEARCH r USING INDEX rn (n>?)".into()));
 }
+
+#[test]
+fn window_functions_match_sqlite() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "
+        CREATE TABLE s(id INTEGER PRIMARY KEY, dept TEXT, name TEXT, pay INT);
+        INSERT INTO s(dept, name, pay) VALUES ('a', 'x', 10), ('a', 'y', 20), ('a', 'z', 20), ('b', 'p', 5), ('b', 'q', NULL), ('c', 'r', 7);
+    ");
+    check_all(&mut f, &l, &[
+        "SELECT name, row_number() OVER (ORDER BY pay, id) FROM s",
+        "SELECT name, rank() OVER (ORDER BY pay), dense_rank() OVER (ORDER BY pay) FROM s ORDER BY name",
+        "SELECT dept, name, row_number() OVER (PARTITION BY dept ORDER BY pay DESC, id) AS rn FROM s",
+        "SELECT dept, name, sum(pay) OVER (PARTITION BY dept) FROM s ORDER BY id",
+        "SELECT dept, name, sum(pay) OVER (PARTITION BY dept ORDER BY pay) FROM s ORDER BY id",
+        "SELECT name, count(*) OVER (), avg(pay) OVER () FROM s ORDER BY id",
+        "SELECT name, lag(pay) OVER (ORDER BY id), lead(pay, 2, -1) OVER (ORDER BY id) FROM s",
+        "SELECT name, first_value(name) OVER (PARTITION BY dept ORDER BY pay, id), last_value(name) OVER (PARTITION BY dept ORDER BY pay, id) FROM s ORDER BY id",
+        "SELECT name, pay - lag(pay, 1, 0) OVER w FROM s WINDOW w AS (ORDER BY id)",
+        "SELECT name, percent_rank() OVER (ORDER BY pay), cume_dist() OVER (ORDER BY pay) FROM s ORDER BY id",
+        "SELECT * FROM (SELECT name, row_number() OVER (PARTITION BY dept ORDER BY pay DESC) AS rn FROM s) WHERE rn = 1 ORDER BY name",
+        "SELECT name, max(pay) OVER (ORDER BY id) FROM s LIMIT 3",
+        "SELECT name FROM s WHERE row_number() OVER () > 1",
+    ]);
+}

@@ -710,9 +710,6 @@ impl<'s> Builder<'s> {
     }
 
     fn select_core(&mut self, core: &SelectClause, s: &Select, dest: &mut Dest, joins: &[JoinInfo]) -> Result<Vec<ColumnMeta>> {
-        if !core.windows.is_empty() {
-            return Err(Error::sql("window functions are not supported yet"));
-        }
         let outs = self.expand_columns(core)?;
         let metas: Vec<ColumnMeta> = outs.iter().map(|o| ColumnMeta { name: o.name.clone(), decltype: o.decltype.clone() }).collect();
         let out_exprs: Vec<Expr> = outs.iter().map(|o| o.expr.clone()).collect();
@@ -770,8 +767,12 @@ impl<'s> Builder<'s> {
             self.emit(Op::OpenEphemeral, c, n as i32, 0, P4::KeyInfo(ki), 0);
             rc.distinct = Some(c);
         }
+        let mut wins = Vec::new();
+        for e in out_exprs.iter().chain(order_exprs.iter()) {
+            collect_windows(e, &mut wins);
+        }
         // ORDER BY the rowid of the only table: scan in rowid order instead.
-        if order_exprs.len() == 1 && !is_agg && !core.distinct {
+        if order_exprs.len() == 1 && !is_agg && !core.distinct && wins.is_empty() {
             let single = self.frames.last().map_or(false, |f| f.sources.len() == 1 && f.sources[0].table.root > 1);
             let term = &order_exprs[0];
             let is_rowid = match term {
@@ -790,7 +791,7 @@ impl<'s> Builder<'s> {
         }
         // ORDER BY a prefix of an index's columns, all one direction, when
         // the table would be scanned anyway: walk the index instead of sorting.
-        if !order_exprs.is_empty() && !is_agg && !core.distinct {
+        if !order_exprs.is_empty() && !is_agg && !core.distinct && wins.is_empty() {
             if let Some(choice) = self.index_for_order(&order_exprs, &s.order_by) {
                 if self.would_scan(core.where_clause.as_ref()) {
                     if let Some(f) = self.frames.last_mut() {
@@ -816,7 +817,19 @@ impl<'s> Builder<'s> {
         .filter(|(on, _)| *on)
         .map(|(_, d)| d.to_string())
         .collect();
-        if !is_agg {
+        if let Some(w) = &core.where_clause {
+            let mut ww = Vec::new();
+            collect_windows(w, &mut ww);
+            if let Some(Expr::Function(fc)) = ww.first() {
+                return Err(Error::sql(format!("misuse of window function {}()", fc.name)));
+            }
+        }
+        if !wins.is_empty() {
+            if is_agg {
+                return Err(Error::sql("window functions together with aggregates or GROUP BY are not supported yet"));
+            }
+            self.window_query(core, &out_exprs, &wins, joins, dest, &mut rc)?;
+        } else if !is_agg {
             let mut body = |b: &mut Builder<'_>| b.emit_row(&out_exprs, dest, &mut rc);
             self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
         } else {
@@ -1059,6 +1072,204 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
+    /// SELECT with window functions: rows go to a sorter ordered by the
+    /// window's PARTITION BY + ORDER BY, WindowCompute appends each
+    /// function's value, then the rows are emitted in that order.
+    fn window_query(&mut self, core: &SelectClause, outs: &[Expr], wins: &[Expr], joins: &[JoinInfo], dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
+        use crate::func::aggregate::AggKind;
+        use crate::vdbe::window::WinFunc;
+        use ferrolite_parser::ast::Over;
+        // The one window all calls use.
+        let mut spec: Option<ferrolite_parser::ast::WindowSpec> = None;
+        for w in wins {
+            let Expr::Function(fc) = w else { continue };
+            let sp = match &fc.over {
+                Some(Over::Spec(sp)) => sp.clone(),
+                Some(Over::Window(name)) => core
+                    .windows
+                    .iter()
+                    .find(|d| d.name.eq_ignore_ascii_case(name))
+                    .map(|d| d.spec.clone())
+                    .ok_or_else(|| Error::sql(format!("no such window: {name}")))?,
+                None => continue,
+            };
+            if sp.base.is_some() || sp.frame.is_some() {
+                return Err(Error::sql("window frames and window chaining are not supported yet"));
+            }
+            match &spec {
+                None => spec = Some(sp),
+                Some(prev) if prev.partition_by == sp.partition_by && prev.order_by == sp.order_by => {}
+                Some(_) => return Err(Error::sql("window functions over different windows are not supported yet")),
+            }
+        }
+        let spec = spec.ok_or_else(|| Error::sql("misuse of window function"))?;
+        let np = spec.partition_by.len();
+        let no = spec.order_by.len();
+        let mut inputs: Vec<Expr> = Vec::new();
+        let mut funcs = Vec::new();
+        let base_in = np + no;
+        let input = |e: &Expr, inputs: &mut Vec<Expr>| -> usize {
+            inputs.push(e.clone());
+            base_in + inputs.len() - 1
+        };
+        for w in wins {
+            let Expr::Function(fc) = w else { continue };
+            if fc.filter.is_some() || fc.distinct {
+                return Err(Error::sql("FILTER and DISTINCT in window functions are not supported yet"));
+            }
+            let args: Vec<Expr> = match &fc.args {
+                FunctionArgs::Star => Vec::new(),
+                FunctionArgs::List(l) => l.clone(),
+            };
+            let lname = fc.name.to_ascii_lowercase();
+            let wrong = || Error::sql(format!("wrong number of arguments to function {}()", fc.name));
+            let f = match lname.as_str() {
+                "row_number" | "rank" | "dense_rank" | "percent_rank" | "cume_dist" => {
+                    if !args.is_empty() {
+                        return Err(wrong());
+                    }
+                    match lname.as_str() {
+                        "row_number" => WinFunc::RowNumber,
+                        "rank" => WinFunc::Rank,
+                        "dense_rank" => WinFunc::DenseRank,
+                        "percent_rank" => WinFunc::PercentRank,
+                        _ => WinFunc::CumeDist,
+                    }
+                }
+                "lag" | "lead" => {
+                    if args.is_empty() || args.len() > 3 {
+                        return Err(wrong());
+                    }
+                    let arg = input(&args[0], &mut inputs);
+                    let offset = args.get(1).map(|e| input(e, &mut inputs));
+                    let default = args.get(2).map(|e| input(e, &mut inputs));
+                    WinFunc::Shift { back: lname == "lag", arg, offset, default }
+                }
+                "first_value" | "last_value" => {
+                    if args.len() != 1 {
+                        return Err(wrong());
+                    }
+                    let c = input(&args[0], &mut inputs);
+                    if lname == "first_value" {
+                        WinFunc::FirstValue(c)
+                    } else {
+                        WinFunc::LastValue(c)
+                    }
+                }
+                _ => {
+                    let def = match func::lookup(&fc.name, args.len(), true) {
+                        Ok(d) => d,
+                        Err(true) => return Err(wrong()),
+                        Err(false) => return Err(Error::sql(format!("no such function: {}", fc.name))),
+                    };
+                    let FuncKind::Aggregate(kind) = def.kind else {
+                        return Err(Error::sql(format!("{}() may not be used as a window function", fc.name)));
+                    };
+                    let _: AggKind = kind;
+                    let cols: Vec<usize> = args.iter().map(|e| input(e, &mut inputs)).collect();
+                    WinFunc::Agg { kind, args: cols }
+                }
+            };
+            funcs.push(f);
+        }
+        // Bare columns the outputs need.
+        let mut bare: Vec<Expr> = Vec::new();
+        fn collect_cols(e: &Expr, out: &mut Vec<Expr>) {
+            if super::stack_exceeded() {
+                return;
+            }
+            if let Expr::Function(fc) = e {
+                if fc.over.is_some() {
+                    return;
+                }
+            }
+            if let Expr::Column { .. } = e {
+                if !out.contains(e) {
+                    out.push(e.clone());
+                }
+                return;
+            }
+            super::expr::children(e, &mut |c| collect_cols(c, out));
+        }
+        for e in outs {
+            collect_cols(e, &mut bare);
+        }
+        if let Some((_, keys)) = &rc.order {
+            for k in keys {
+                if let OrderKey::Expr(e) = k {
+                    collect_cols(e, &mut bare);
+                }
+            }
+        }
+        let top = self.frames.len() - 1;
+        bare.retain(|e| match e {
+            Expr::Column { table, column, .. } => {
+                matches!(self.resolve_column(table.as_deref(), column), Ok(Some(r)) if r.source().0 == top && r.source().1 != usize::MAX)
+            }
+            _ => false,
+        });
+        let bare_at = base_in + inputs.len();
+        let total = bare_at + bare.len();
+        // Sorter keyed by partition + order terms.
+        let mut ki = KeyInfo { collations: Vec::new(), desc: Vec::new() };
+        for e in &spec.partition_by {
+            ki.collations.push(self.expr_collation(e)?.map(|c| c.0).unwrap_or(Collation::Binary));
+            ki.desc.push(false);
+        }
+        for t in &spec.order_by {
+            if t.nulls.is_some() {
+                return Err(Error::sql("NULLS FIRST/LAST is not supported yet"));
+            }
+            ki.collations.push(self.expr_collation(&t.expr)?.map(|c| c.0).unwrap_or(Collation::Binary));
+            ki.desc.push(t.order == Some(SortOrder::Desc));
+        }
+        let sorter = self.cursor();
+        self.emit(Op::SorterOpen, sorter, (np + no) as i32, 0, P4::KeyInfo(Rc::new(ki)), 0);
+        {
+            let part = &spec.partition_by;
+            let ord = &spec.order_by;
+            let inputs_ref = &inputs;
+            let bare_ref = &bare;
+            let mut body = |b: &mut Builder<'_>| -> Result<()> {
+                let blk = b.regs(total);
+                for (k, e) in part.iter().enumerate() {
+                    b.expr(e, blk + k)?;
+                }
+                for (k, t) in ord.iter().enumerate() {
+                    b.expr(&t.expr, blk + np + k)?;
+                }
+                for (k, e) in inputs_ref.iter().enumerate() {
+                    b.expr(e, blk + base_in + k)?;
+                }
+                for (k, e) in bare_ref.iter().enumerate() {
+                    b.expr(e, blk + bare_at + k)?;
+                }
+                b.op(Op::SorterInsert, sorter, blk as i32, total as i32);
+                Ok(())
+            };
+            self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
+        }
+        let nf = funcs.len();
+        self.emit(Op::WindowCompute, sorter, np as i32, no as i32, P4::Windows(Rc::new(funcs)), 0);
+        let empty = self.op(Op::Rewind, sorter, 0, 0);
+        let top_addr = self.here();
+        let regs = self.regs(bare.len() + nf);
+        for k in 0..bare.len() {
+            self.op(Op::Column, sorter, (bare_at + k) as i32, (regs + k) as i32);
+        }
+        for j in 0..nf {
+            self.op(Op::Column, sorter, (total + j) as i32, (regs + bare.len() + j) as i32);
+        }
+        let entries: Vec<(Expr, usize)> = bare.iter().cloned().zip(regs..).chain(wins.iter().cloned().zip(regs + bare.len()..)).collect();
+        let saved = self.push_map(entries.into_iter());
+        let r = self.emit_row(outs, dest, rc);
+        self.frames.last_mut().expect("frame").map.truncate(saved);
+        r?;
+        self.op(Op::Next, sorter, top_addr, 0);
+        self.patch(empty);
+        Ok(())
+    }
+
     fn push_map(&mut self, entries: impl Iterator<Item = (Expr, usize)>) -> usize {
         let f = self.frames.last_mut().expect("frame");
         let saved = f.map.len();
@@ -1230,4 +1441,20 @@ fn core_mentions(core: &SelectCore, table: &str) -> bool {
         SelectCore::Select(c) => c.from.as_ref().map_or(false, |f| from_mentions(f, table)),
         SelectCore::Values(_) => false,
     }
+}
+
+/// Collects window function calls (with OVER) in `e`, in order, deduplicated.
+fn collect_windows(e: &Expr, out: &mut Vec<Expr>) {
+    if super::stack_exceeded() {
+        return;
+    }
+    if let Expr::Function(fc) = e {
+        if fc.over.is_some() {
+            if !out.contains(e) {
+                out.push(e.clone());
+            }
+            return;
+        }
+    }
+    super::expr::children(e, &mut |c| collect_windows(c, out));
 }

@@ -939,6 +939,17 @@ impl Vm {
                     }
                     self.regs[u2] = data;
                 }
+                Op::WindowCompute => {
+                    let P4::Windows(funcs) = &insn.p4 else { return Err(internal("WindowCompute without P4")) };
+                    match self.cursors.get_mut(u1) {
+                        Some(Some(VCursor::Sorter(m))) => {
+                            m.sort();
+                            let ki = m.key_info.clone();
+                            super::window::compute(&mut m.rows, u2, u3, &ki, funcs)?;
+                        }
+                        _ => return Err(internal("bad cursor")),
+                    }
+                }
                 Op::SorterInsert => {
                     let row = self.regs[u2..u2 + u3].to_vec();
                     match self.cursors.get_mut(u1) {

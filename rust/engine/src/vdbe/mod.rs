@@ -11,6 +11,7 @@ pub mod cursor;
 pub mod exec;
 pub mod opcode;
 pub mod program;
+pub mod window;
 
 use crate::schema::Schema;
 use crate::vfs::Vfs;

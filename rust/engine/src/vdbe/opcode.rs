@@ -118,6 +118,7 @@ opcodes! {
     NoConflict => "Jump to P2 if r[P3..P3+P4] has a NULL or no key of c[P1] has that prefix.",
     SorterInsert => "Insert r[P2..P2+P3] as a row into sorter/set c[P1].",
     SorterSort => "Sort c[P1] and move to its first row; jump to P2 if empty.",
+    WindowCompute => "Sort window sorter P1 (P2 partition + P3 order keys) and append each P4 window function's value to every row.",
     SorterNext => "Move c[P1] to its next row; jump to P2 if there is one.",
     CreateBtree => "r[P2] = root page of a new b-tree; P3 = 1 table, 2 index.",
     Destroy => "Free every page of the b-tree rooted at r[P1] (or P1 when P3 = 1).",

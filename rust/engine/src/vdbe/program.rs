@@ -29,6 +29,8 @@ pub enum P4 {
     Value(Value),
     /// Root pages (integrity_check).
     Roots(Vec<(u32, bool)>),
+    /// Window functions to compute (WindowCompute).
+    Windows(Rc<Vec<super::window::WinFunc>>),
 }
 
 #[derive(Clone, Debug)]
@@ -94,6 +96,7 @@ impl P4 {
             P4::Affinity(a) => a.clone(),
             P4::Value(v) => format!("{v:?}"),
             P4::Roots(r) => r.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>().join(","),
+            P4::Windows(w) => format!("{} window functions", w.len()),
         }
     }
 }

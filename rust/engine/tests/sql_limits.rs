@@ -67,3 +67,14 @@ fn huge_values_and_bad_api_use() {
         assert!(r.is_err(), "{bad}: {r:?}");
     }
 }
+
+#[test]
+fn date_functions_with_absurd_inputs_give_null() {
+    let mut f = mem();
+    let l = lite();
+    check_all(&mut f, &l, &[
+        "SELECT date('2024-01-01', '+1e300 days'), date('2024-01-01', '+9223372036854775807 months'), datetime(1e308), date(-1e300)",
+        "SELECT date('2024-01-01', '-99999999999 years'), datetime(9223372036854775807, 'unixepoch'), julianday('9999-12-31 23:59:59')",
+        "SELECT date('0000-01-01'), date('2024-13-01'), date('2024-02-30'), time('25:00'), strftime('%Q', 'now')",
+    ]);
+}

@@ -105,7 +105,8 @@ fn parse_time_value(v: &Value, now_ms: i64) -> Option<i64> {
     match v {
         Value::Null => None,
         Value::Integer(i) => Some((*i as f64 * 86_400_000.0 + 0.5) as i64),
-        Value::Real(r) => Some((*r * 86_400_000.0 + 0.5) as i64),
+        Value::Real(r) if r.is_finite() => Some((*r * 86_400_000.0 + 0.5) as i64),
+        Value::Real(_) => None,
         _ => {
             let t = text_of(v)?;
             let t = t.trim();
@@ -148,6 +149,9 @@ fn parse_time_value(v: &Value, now_ms: i64) -> Option<i64> {
                 return if i == s.len() { Some(ymd_to_ijd(2000, 1, 1) + ms) } else { None };
             }
             let r: f64 = t.parse().ok()?;
+            if !r.is_finite() {
+                return None;
+            }
             Some((r * 86_400_000.0 + 0.5) as i64)
         }
     }
@@ -162,6 +166,9 @@ fn apply_modifier(ijd: &mut i64, m: &str, first_arg: &Value) -> Option<()> {
                 Value::Real(r) => *r,
                 v => text_of(v)?.trim().parse().ok()?,
             };
+            if !secs.is_finite() || secs.abs() > 1.0e14 {
+                return None;
+            }
             *ijd = (secs * 1000.0).round() as i64 + UNIX_EPOCH_IJD;
             return Some(());
         }
@@ -195,14 +202,21 @@ fn apply_modifier(ijd: &mut i64, m: &str, first_arg: &Value) -> Option<()> {
     }
     let (numtxt, unit) = m.split_once(' ').map(|(a, b)| (a, b.trim())).unwrap_or((&m, ""));
     let n: f64 = numtxt.parse().ok()?;
+    // Anything this large leaves the representable range (year 9999).
+    if !n.is_finite() || n.abs() > 1.0e12 {
+        return None;
+    }
     let unit = unit.trim_end_matches('s');
     match unit {
-        "day" => *ijd += (n * 86_400_000.0).round() as i64,
-        "hour" => *ijd += (n * 3_600_000.0).round() as i64,
-        "minute" => *ijd += (n * 60_000.0).round() as i64,
-        "second" => *ijd += (n * 1000.0).round() as i64,
+        "day" => *ijd = ijd.saturating_add((n * 86_400_000.0).round() as i64),
+        "hour" => *ijd = ijd.saturating_add((n * 3_600_000.0).round() as i64),
+        "minute" => *ijd = ijd.saturating_add((n * 60_000.0).round() as i64),
+        "second" => *ijd = ijd.saturating_add((n * 1000.0).round() as i64),
         "month" | "year" => {
             let months = if unit == "year" { n as i64 * 12 } else { n as i64 };
+            if months.abs() > 1_000_000 || !(0..=MAX_IJD).contains(ijd) {
+                return None;
+            }
             let (y, mo, d) = ijd_to_ymd(*ijd);
             let tod = (*ijd + 43_200_000).rem_euclid(86_400_000);
             let total = y * 12 + (mo - 1) + months;
@@ -219,6 +233,9 @@ fn moment(env: &FuncEnv<'_>, a: &[Value]) -> Option<i64> {
     for m in a.iter().skip(1) {
         let t = text_of(m)?;
         apply_modifier(&mut ijd, &t, &a[0])?;
+        if !(0..=MAX_IJD).contains(&ijd) {
+            return None;
+        }
     }
     if !(0..=MAX_IJD).contains(&ijd) {
         return None;

@@ -240,6 +240,12 @@ fn replace(_: &mut FuncEnv<'_>, a: &[Value]) -> R {
     if y.is_empty() {
         return Ok(Value::Text(x.into_owned()));
     }
+    if z.len() > y.len() {
+        let grow = (x.matches(y.as_ref()).count() as u64).saturating_mul((z.len() - y.len()) as u64);
+        if x.len() as u64 + grow > MAX_LENGTH as u64 {
+            return Err(Error::new(codes::TOOBIG, "string or blob too big"));
+        }
+    }
     let out = x.replace(y.as_ref(), &z);
     if out.len() as i64 > MAX_LENGTH {
         return Err(Error::new(codes::TOOBIG, "string or blob too big"));

@@ -382,7 +382,17 @@ impl Vm {
                     };
                     self.regs[u3] = ops::arith(op, &self.regs[u1], &self.regs[u2]);
                 }
-                Op::Concat => self.regs[u3] = ops::concat(&self.regs[u1], &self.regs[u2]),
+                Op::Concat => {
+                    let size = |v: &Value| match v {
+                        Value::Text(t) => t.len(),
+                        Value::Blob(b) => b.len(),
+                        _ => 0,
+                    };
+                    if (size(&self.regs[u1]) + size(&self.regs[u2])) as i64 > crate::func::scalar::MAX_LENGTH {
+                        return Err(Error::new(codes::TOOBIG, "string or blob too big"));
+                    }
+                    self.regs[u3] = ops::concat(&self.regs[u1], &self.regs[u2]);
+                }
                 Op::BitAnd | Op::BitOr | Op::ShiftLeft | Op::ShiftRight => {
                     let op = match insn.op {
                         Op::BitAnd => BitOp::And,

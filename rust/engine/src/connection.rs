@@ -65,6 +65,26 @@ pub struct Connection {
     schema_loaded: bool,
 }
 
+/// Decodes %XX escapes of a URI path.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn parse_error(e: ferrolite_parser::ParseError) -> Error {
     Error::sql(e.message)
 }
@@ -72,7 +92,37 @@ fn parse_error(e: ferrolite_parser::ParseError) -> Error {
 impl Connection {
     /// Opens the database at `path` (":memory:" for a private in-memory db).
     pub fn open(vfs: Rc<dyn Vfs>, path: &str, flags: OpenFlags) -> Result<Connection> {
-        let f = flags.0;
+        let mut f = flags.0;
+        // file: URIs (with SQLITE_OPEN_URI): path, then ?mode=ro|rw|rwc|memory.
+        let uri_path;
+        let path = if f & OpenFlags::URI != 0 && path.starts_with("file:") {
+            let rest = &path[5..];
+            let rest = match rest.strip_prefix("//") {
+                Some(r) => match r.find('/') {
+                    Some(i) if r[..i].is_empty() || r[..i].eq_ignore_ascii_case("localhost") => &r[i..],
+                    _ => return Err(Error::new(codes::CANTOPEN, format!("invalid uri authority: {}", r.split('/').next().unwrap_or("")))),
+                },
+                None => rest,
+            };
+            let (p, query) = rest.split_once('?').unwrap_or((rest, ""));
+            for kv in query.split('&').filter(|s| !s.is_empty()) {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                if k == "mode" {
+                    f &= !(OpenFlags::READONLY | OpenFlags::READWRITE | OpenFlags::CREATE | OpenFlags::MEMORY);
+                    f |= match v {
+                        "ro" => OpenFlags::READONLY,
+                        "rw" => OpenFlags::READWRITE,
+                        "rwc" => OpenFlags::READWRITE | OpenFlags::CREATE,
+                        "memory" => OpenFlags::READWRITE | OpenFlags::CREATE | OpenFlags::MEMORY,
+                        _ => return Err(Error::new(codes::ERROR, format!("no such access mode: {v}"))),
+                    };
+                }
+            }
+            uri_path = percent_decode(p);
+            uri_path.as_str()
+        } else {
+            path
+        };
         let memory = path == ":memory:" || f & OpenFlags::MEMORY != 0 || path.is_empty();
         let vfs: Rc<dyn Vfs> = if memory { Rc::new(crate::vfs::memory::MemoryVfs::with_host(vfs.clone())) } else { vfs };
         let path = if memory { ":memory:" } else { path };

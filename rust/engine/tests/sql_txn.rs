@@ -302,3 +302,24 @@ fn write_while_reading_commits_at_once() {
     // And b can write now (no lock left behind by a).
     b.exec("INSERT INTO t(v) VALUES (6)").unwrap();
 }
+
+#[test]
+fn uri_filenames_with_mode() {
+    let dir = std::env::temp_dir().join(format!("ferrolite uri {}.db", std::process::id()));
+    let path = dir.to_string_lossy().into_owned();
+    let _ = std::fs::remove_file(&path);
+    let vfs: Rc<dyn ferrolite_engine::vfs::Vfs> = Rc::new(ferrolite_engine::vfs::unix::UnixVfs::new());
+    let uri = format!("file:{}?mode=rwc", path.replace(' ', "%20"));
+    let mut c = Connection::open(vfs.clone(), &uri, OpenFlags(OpenFlags::URI | OpenFlags::READWRITE)).unwrap();
+    c.exec("CREATE TABLE t(a); INSERT INTO t VALUES (1)").unwrap();
+    c.close().unwrap();
+    assert!(std::path::Path::new(&path).exists());
+    let ro = format!("file://{}?mode=ro", path.replace(' ', "%20"));
+    let mut r = Connection::open(vfs.clone(), &ro, OpenFlags(OpenFlags::URI | OpenFlags::READWRITE | OpenFlags::CREATE)).unwrap();
+    assert_eq!(query(&mut r, "SELECT a FROM t").unwrap(), vec![vec![Value::Integer(1)]]);
+    assert_eq!(query(&mut r, "INSERT INTO t VALUES (2)").unwrap_err().0 & 0xff, codes::READONLY);
+    let mut m = Connection::open(vfs.clone(), "file:x?mode=memory", OpenFlags(OpenFlags::URI | OpenFlags::READWRITE)).unwrap();
+    m.exec("CREATE TABLE z(a)").unwrap();
+    assert!(Connection::open(vfs, "file:x?mode=bogus", OpenFlags(OpenFlags::URI)).is_err());
+    let _ = std::fs::remove_file(&path);
+}

@@ -10,6 +10,8 @@
 //! - Every statement touching the database starts with one Transaction op
 //!   carrying the schema cookie it was compiled against.
 
+pub mod aggregate;
+pub mod compound;
 pub mod ddl;
 pub mod dml;
 pub mod expr;

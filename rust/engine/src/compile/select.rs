@@ -3,18 +3,19 @@
 //! group-change detection), HAVING, DISTINCT, ORDER BY (in-memory sorter),
 //! LIMIT/OFFSET, VALUES, UNION ALL / UNION, and subquery destinations.
 
+use super::aggregate::collect_windows;
+use super::compound::core_mentions;
 use super::expr::collect_aggs;
 use super::loops::JoinInfo;
 use super::resolve::{ColRef, Frame, Source};
 use super::Builder;
 use crate::error::{Error, Result};
-use crate::func::{self, FuncKind};
 use crate::schema::{Column, Schema, Table};
 use crate::storage::record::{Collation, KeyInfo};
 use crate::value::affinity::Affinity;
 use crate::vdbe::{ColumnMeta, Op, P4};
 use ferrolite_parser::ast::{
-    BinaryOp, CompoundOp, Expr, FromItem, FunctionArgs, JoinConstraint, JoinKind, Literal, OrderingTerm, ResultColumn,
+    BinaryOp, Expr, FromItem, JoinConstraint, JoinKind, Literal, OrderingTerm, ResultColumn,
     Select, SelectClause, SelectCore, SortOrder,
 };
 use std::rc::Rc;
@@ -40,29 +41,29 @@ pub enum Dest {
 
 /// One output column.
 #[derive(Clone, Debug)]
-struct OutCol {
-    expr: Expr,
-    name: String,
-    decltype: Option<String>,
+pub(super) struct OutCol {
+    pub(super) expr: Expr,
+    pub(super) name: String,
+    pub(super) decltype: Option<String>,
 }
 
 /// ORDER BY key: an expression, or (compound selects) a result column.
 #[derive(Clone, Debug)]
-enum OrderKey {
+pub(super) enum OrderKey {
     Expr(Expr),
     Col(usize),
 }
 
 /// Everything needed to emit one result row.
-struct RowCtx {
-    distinct: Option<i32>,
-    order: Option<(i32, Vec<OrderKey>)>,
-    offset: Option<usize>,
-    limit: Option<usize>,
-    end_jumps: Vec<usize>,
+pub(super) struct RowCtx {
+    pub(super) distinct: Option<i32>,
+    pub(super) order: Option<(i32, Vec<OrderKey>)>,
+    pub(super) offset: Option<usize>,
+    pub(super) limit: Option<usize>,
+    pub(super) end_jumps: Vec<usize>,
 }
 
-fn ordinal(n: usize) -> String {
+pub(super) fn ordinal(n: usize) -> String {
     let suf = match n % 10 {
         1 if n % 100 != 11 => "st",
         2 if n % 100 != 12 => "nd",
@@ -83,7 +84,7 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    fn flatten_from(&mut self, item: &FromItem, frame: &mut Frame, joins: &mut Vec<JoinInfo>) -> Result<()> {
+    pub(super) fn flatten_from(&mut self, item: &FromItem, frame: &mut Frame, joins: &mut Vec<JoinInfo>) -> Result<()> {
         match item {
             FromItem::Table { name, alias, .. } if name.schema.is_none() && self.cte_bindings.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name.name)) => {
                 let (_, src) = self.cte_bindings.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(&name.name)).cloned().expect("binding");
@@ -188,103 +189,10 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    /// WITH RECURSIVE name AS (initial UNION [ALL] recursive): a queue of
-    /// rows; each row in turn is the one-row table `name` for the recursive
-    /// part, whose rows are appended to the queue. The queue is the result.
-    fn materialize_recursive(&mut self, cte: &ferrolite_parser::ast::Cte, name: String) -> Result<Source> {
-        let sel = &cte.select;
-        if sel.body.compounds.len() != 1 || !sel.order_by.is_empty() {
-            return Err(Error::sql("this form of recursive common table expression is not supported yet"));
-        }
-        let (op, rec_core) = &sel.body.compounds[0];
-        let union = match op {
-            CompoundOp::Union => true,
-            CompoundOp::UnionAll => false,
-            _ => return Err(Error::sql(format!("recursive common table expression {} must use UNION or UNION ALL", cte.name))),
-        };
-        let single = |core: &SelectCore| Select {
-            with: None,
-            body: ferrolite_parser::ast::SelectBody { first: core.clone(), compounds: Vec::new() },
-            order_by: Vec::new(),
-            limit: None,
-        };
-        let saved_frames = std::mem::take(&mut self.frames);
-        let r = (|| -> Result<Source> {
-            let list = self.cursor();
-            self.op(Op::SorterOpen, list, 0, 0);
-            let set = if union { Some(self.cursor()) } else { None };
-            let set_open = self.op(Op::Noop, 0, 0, 0);
-            let limit = match &sel.limit {
-                Some(l) => {
-                    let r = self.expr_reg(&l.limit)?;
-                    self.op(Op::MustBeInt, r as i32, 0, 0);
-                    Some(r)
-                }
-                None => None,
-            };
-            let mut exits = Vec::new();
-            if let Some(l) = limit {
-                exits.push(self.op(Op::IfNot, l as i32, 0, 0));
-            }
-            let mut d = Dest::Queue { list, set, limit, exits: Vec::new() };
-            let metas = self.select(&single(&sel.body.first), &mut d)?;
-            let n = metas.len();
-            if let Some(st) = set {
-                let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; n], desc: vec![false; n] });
-                self.insns[set_open] = crate::vdbe::Insn { op: Op::OpenEphemeral, p1: st, p2: n as i32, p3: 0, p4: P4::KeyInfo(ki), p5: 0 };
-            }
-            if !cte.columns.is_empty() && cte.columns.len() != n {
-                return Err(Error::sql(format!("table {} has {} values for {} columns", cte.name, n, cte.columns.len())));
-            }
-            let cols: Vec<Column> = metas
-                .iter()
-                .enumerate()
-                .map(|(k, m)| Column {
-                    name: cte.columns.get(k).cloned().unwrap_or_else(|| m.name.clone()),
-                    decltype: None,
-                    affinity: Affinity::Blob,
-                    notnull: false,
-                    default: None,
-                    collation: Collation::Binary,
-                    pk: 0,
-                })
-                .collect();
-            let table = Rc::new(Table { name: cte.name.clone(), root: 0, columns: cols, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new() });
-            let current = self.cursor();
-            let done = self.op(Op::Rewind, list, 0, 0);
-            let top = self.here();
-            let regs = self.regs(n);
-            for k in 0..n {
-                self.op(Op::Column, list, k as i32, (regs + k) as i32);
-            }
-            self.op(Op::SorterOpen, current, 0, 0);
-            self.op(Op::SorterInsert, current, regs as i32, n as i32);
-            self.cte_bindings.push((cte.name.clone(), Source { name: cte.name.clone(), table: table.clone(), cursor: current, hidden: Vec::new() }));
-            let mut d2 = Dest::Queue { list, set, limit, exits: Vec::new() };
-            let rr = self.select(&single(rec_core), &mut d2);
-            self.cte_bindings.pop();
-            let m2 = rr?;
-            if m2.len() != n {
-                return Err(Error::sql(format!("SELECTs to the left and right of UNION do not have the same number of result columns")));
-            }
-            self.op(Op::Next, list, top, 0);
-            self.patch(done);
-            if let Dest::Queue { exits: e1, .. } = d {
-                exits.extend(e1);
-            }
-            if let Dest::Queue { exits: e2, .. } = d2 {
-                exits.extend(e2);
-            }
-            self.patch_all(&exits);
-            Ok(Source { name: name.clone(), table, cursor: list, hidden: Vec::new() })
-        })();
-        self.frames = saved_frames;
-        r
-    }
 
     /// An index of the only source whose leading columns are the ORDER BY
     /// terms (plain columns, matching collations, one direction).
-    fn index_for_order(&self, exprs: &[Expr], terms: &[OrderingTerm]) -> Option<(Rc<crate::schema::Index>, bool)> {
+    pub(super) fn index_for_order(&self, exprs: &[Expr], terms: &[OrderingTerm]) -> Option<(Rc<crate::schema::Index>, bool)> {
         let f = self.frames.last()?;
         if f.sources.len() != 1 || f.sources[0].table.root <= 1 {
             return None;
@@ -325,7 +233,7 @@ impl<'s> Builder<'s> {
     /// Runs `select` into an in-memory cursor and describes it as a source
     /// named `name` (FROM subqueries, views, CTEs). `sql` is the text the
     /// select's spans refer to when it is not the statement's own.
-    fn materialize(&mut self, select: &Select, name: String, colnames: &[String], sql: Option<&'s str>) -> Result<Source> {
+    pub(super) fn materialize(&mut self, select: &Select, name: String, colnames: &[String], sql: Option<&'s str>) -> Result<Source> {
         let cursor = self.cursor();
         self.op(Op::SorterOpen, cursor, 0, 0);
         let saved = std::mem::take(&mut self.frames);
@@ -380,7 +288,7 @@ impl<'s> Builder<'s> {
         Ok((outs.iter().map(|o| o.expr.clone()).collect(), outs.iter().map(|o| ColumnMeta { name: o.name.clone(), decltype: o.decltype.clone() }).collect()))
     }
 
-    fn expand_columns(&self, core: &SelectClause) -> Result<Vec<OutCol>> {
+    pub(super) fn expand_columns(&self, core: &SelectClause) -> Result<Vec<OutCol>> {
         let mut out = Vec::new();
         let frame = self.frames.last().expect("frame");
         let star_of = |s: &Source, out: &mut Vec<OutCol>| {
@@ -444,13 +352,13 @@ impl<'s> Builder<'s> {
     /// Replaces unqualified names that match no column but a result column
     /// alias with that result column's expression (SQLite allows aliases in
     /// WHERE, GROUP BY and HAVING).
-    fn subst_aliases(&self, e: &Expr, outs: &[OutCol], aliases: &[Option<String>]) -> Expr {
+    pub(super) fn subst_aliases(&self, e: &Expr, outs: &[OutCol], aliases: &[Option<String>]) -> Expr {
         let mut e = e.clone();
         self.subst_in(&mut e, outs, aliases);
         e
     }
 
-    fn subst_in(&self, e: &mut Expr, outs: &[OutCol], aliases: &[Option<String>]) {
+    pub(super) fn subst_in(&self, e: &mut Expr, outs: &[OutCol], aliases: &[Option<String>]) {
         if super::stack_exceeded() {
             return;
         }
@@ -466,7 +374,7 @@ impl<'s> Builder<'s> {
     }
 
     /// Resolves ORDER BY / GROUP BY terms that name result columns.
-    fn resolve_term(&self, e: &Expr, outs: &[OutCol], what: &str, k: usize) -> Result<Expr> {
+    pub(super) fn resolve_term(&self, e: &Expr, outs: &[OutCol], what: &str, k: usize) -> Result<Expr> {
         let inner = match e {
             Expr::Collate { expr, .. } => expr.as_ref(),
             e => e,
@@ -495,7 +403,7 @@ impl<'s> Builder<'s> {
         Ok(e.clone())
     }
 
-    fn order_key_info(&self, terms: &[OrderingTerm], exprs: &[Expr]) -> Result<Rc<KeyInfo>> {
+    pub(super) fn order_key_info(&self, terms: &[OrderingTerm], exprs: &[Expr]) -> Result<Rc<KeyInfo>> {
         let mut ki = KeyInfo { collations: Vec::new(), desc: Vec::new() };
         for (t, e) in terms.iter().zip(exprs) {
             let coll = self.expr_collation(e)?.map(|c| c.0).unwrap_or(Collation::Binary);
@@ -515,7 +423,7 @@ impl<'s> Builder<'s> {
         Ok(Rc::new(ki))
     }
 
-    fn limit_regs(&mut self, s: &Select, rc: &mut RowCtx) -> Result<()> {
+    pub(super) fn limit_regs(&mut self, s: &Select, rc: &mut RowCtx) -> Result<()> {
         if let Some(l) = &s.limit {
             let r = self.expr_reg(&l.limit)?;
             self.op(Op::MustBeInt, r as i32, 0, 0);
@@ -531,7 +439,7 @@ impl<'s> Builder<'s> {
     }
 
     /// Sends r[base..base+n] to the destination, honoring OFFSET/LIMIT.
-    fn output(&mut self, dest: &mut Dest, base: usize, n: usize, rc: &mut RowCtx, first_expr: Option<&Expr>) -> Result<()> {
+    pub(super) fn output(&mut self, dest: &mut Dest, base: usize, n: usize, rc: &mut RowCtx, first_expr: Option<&Expr>) -> Result<()> {
         let skip = rc.offset.map(|o| self.op(Op::IfPos, o as i32, 0, 1));
         match dest {
             Dest::Result => {
@@ -602,7 +510,7 @@ impl<'s> Builder<'s> {
 
     /// Computes the output columns and routes the row (DISTINCT, ORDER BY
     /// sorter or straight to the destination).
-    fn emit_row(&mut self, outs: &[Expr], dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
+    pub(super) fn emit_row(&mut self, outs: &[Expr], dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
         let n = outs.len();
         let base = self.regs(n);
         for (k, e) in outs.iter().enumerate() {
@@ -611,7 +519,7 @@ impl<'s> Builder<'s> {
         self.route_row(base, n, outs.first(), dest, rc)
     }
 
-    fn route_row(&mut self, base: usize, n: usize, first: Option<&Expr>, dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
+    pub(super) fn route_row(&mut self, base: usize, n: usize, first: Option<&Expr>, dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
         let mut skip = None;
         if let Some(d) = rc.distinct {
             skip = Some(self.emit(Op::Found, d, 0, base as i32, P4::Int64(n as i64), 0));
@@ -641,7 +549,7 @@ impl<'s> Builder<'s> {
     }
 
     /// Reads the ORDER BY sorter back out to the destination.
-    fn drain_sorter(&mut self, dest: &mut Dest, n: usize, rc: &mut RowCtx, first: Option<&Expr>) -> Result<()> {
+    pub(super) fn drain_sorter(&mut self, dest: &mut Dest, n: usize, rc: &mut RowCtx, first: Option<&Expr>) -> Result<()> {
         if let Some((sorter, keys)) = rc.order.clone() {
             let nk = keys.len();
             let empty = self.op(Op::SorterSort, sorter, 0, 0);
@@ -709,7 +617,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn select_core(&mut self, core: &SelectClause, s: &Select, dest: &mut Dest, joins: &[JoinInfo]) -> Result<Vec<ColumnMeta>> {
+    pub(super) fn select_core(&mut self, core: &SelectClause, s: &Select, dest: &mut Dest, joins: &[JoinInfo]) -> Result<Vec<ColumnMeta>> {
         let outs = self.expand_columns(core)?;
         let metas: Vec<ColumnMeta> = outs.iter().map(|o| ColumnMeta { name: o.name.clone(), decltype: o.decltype.clone() }).collect();
         let out_exprs: Vec<Expr> = outs.iter().map(|o| o.expr.clone()).collect();
@@ -844,440 +752,16 @@ impl<'s> Builder<'s> {
         Ok(metas)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn aggregate(
-        &mut self,
-        core: &SelectClause,
-        outs: &[Expr],
-        groups: &[Expr],
-        aggs: &[Expr],
-        joins: &[JoinInfo],
-        dest: &mut Dest,
-        rc: &mut RowCtx,
-    ) -> Result<()> {
-        // Aggregate calls: function, args, distinct, accumulator.
-        struct Agg {
-            call: Expr,
-            f: &'static func::FuncDef,
-            args: Vec<Expr>,
-            distinct: bool,
-            acc: usize,
-        }
-        let mut list = Vec::new();
-        for a in aggs {
-            let Expr::Function(fc) = a else { continue };
-            let args: Vec<Expr> = match &fc.args {
-                FunctionArgs::Star => Vec::new(),
-                FunctionArgs::List(l) => l.clone(),
-            };
-            if fc.filter.is_some() || !fc.order_by.is_empty() {
-                return Err(Error::sql("aggregate FILTER/ORDER BY is not supported yet"));
-            }
-            let f = func::lookup(&fc.name, args.len(), true)
-                .map_err(|_| Error::sql(format!("wrong number of arguments to function {}()", fc.name)))?;
-            if !matches!(f.kind, FuncKind::Aggregate(_)) {
-                continue;
-            }
-            if fc.distinct && args.len() != 1 {
-                return Err(Error::sql(format!("DISTINCT aggregates must have exactly one argument")));
-            }
-            for x in &args {
-                let mut inner = Vec::new();
-                collect_aggs(x, &mut inner);
-                if !inner.is_empty() {
-                    return Err(Error::sql(format!("misuse of aggregate function {}()", fc.name)));
-                }
-            }
-            let acc = self.regs(2);
-            list.push(Agg { call: a.clone(), f, args, distinct: fc.distinct, acc });
-        }
-        // SQLite: with exactly one min()/max(), bare columns come from the
-        // row holding the extreme; otherwise from the group's first row.
-        let minmax: Vec<usize> = list
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| matches!(a.f.kind, FuncKind::Aggregate(crate::func::aggregate::AggKind::Min | crate::func::aggregate::AggKind::Max)))
-            .map(|(i, _)| i)
-            .collect();
-        let minmax = if minmax.len() == 1 { Some(minmax[0]) } else { None };
-        // Bare column references outside aggregate calls.
-        let mut bare: Vec<Expr> = Vec::new();
-        fn collect_bare(e: &Expr, out: &mut Vec<Expr>) {
-            if super::stack_exceeded() || super::expr::is_agg_call(e) {
-                return;
-            }
-            if let Expr::Column { .. } = e {
-                if !out.contains(e) {
-                    out.push(e.clone());
-                }
-                return;
-            }
-            super::expr::children(e, &mut |c| collect_bare(c, out));
-        }
-        for e in outs.iter().chain(core.having.iter()) {
-            collect_bare(e, &mut bare);
-        }
-        if let Some((_, keys)) = &rc.order {
-            for k in keys {
-                if let OrderKey::Expr(e) = k {
-                    collect_bare(e, &mut bare);
-                }
-            }
-        }
-        // Only keep bare refs that resolve to a column of this query.
-        let top = self.frames.len() - 1;
-        bare.retain(|e| match e {
-            Expr::Column { table, column, .. } => {
-                matches!(self.resolve_column(table.as_deref(), column), Ok(Some(r)) if r.source().0 == top && r.source().1 != usize::MAX)
-            }
-            _ => false,
-        });
-        let bare_regs = self.regs(bare.len());
-        let ng = groups.len();
-        let nargs: usize = list.iter().map(|a| a.args.len()).sum();
-        if ng == 0 {
-            let list_ref = &list;
-            let bare_ref = &bare;
-            let rdone = self.reg();
-            self.op(Op::Integer, 0, rdone as i32, 0);
-            let mut body = |b: &mut Builder<'_>| -> Result<()> {
-                for (ai, a) in list_ref.iter().enumerate() {
-                    let base = b.regs(a.args.len());
-                    for (k, x) in a.args.iter().enumerate() {
-                        b.expr(x, base + k)?;
-                    }
-                    let p5 = a.distinct as u16 | if Some(ai) == minmax { 2 } else { 0 };
-                    b.emit(Op::AggStep, a.args.len() as i32, base as i32, a.acc as i32, P4::Func(a.f), p5);
-                }
-                if bare_ref.is_empty() {
-                    return Ok(());
-                }
-                let skip = match minmax {
-                    Some(i) => b.op(Op::IfNot, (list_ref[i].acc + 1) as i32, 0, 1),
-                    None => b.op(Op::If, rdone as i32, 0, 0),
-                };
-                for (k, e) in bare_ref.iter().enumerate() {
-                    b.expr(e, bare_regs + k)?;
-                }
-                b.op(Op::Integer, 1, rdone as i32, 0);
-                b.patch(skip);
-                Ok(())
-            };
-            self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
-            for a in &list {
-                self.emit(Op::AggFinal, a.acc as i32, 0, 0, P4::Func(a.f), 0);
-            }
-            let saved = self.push_map(list.iter().map(|a| (a.call.clone(), a.acc)).chain(bare.iter().cloned().zip(bare_regs..)));
-            let r = self.having_and_emit(core, outs, dest, rc);
-            self.frames.last_mut().expect("frame").map.truncate(saved);
-            return r;
-        }
-        // GROUP BY: pass 1 fills a sorter with [keys, args, bare].
-        let total = ng + nargs + bare.len();
-        let sorter = self.cursor();
-        let mut gki = KeyInfo { collations: Vec::new(), desc: Vec::new() };
-        for g in groups {
-            gki.collations.push(self.expr_collation(g)?.map(|c| c.0).unwrap_or(Collation::Binary));
-            gki.desc.push(false);
-        }
-        let gki = Rc::new(gki);
-        self.emit(Op::SorterOpen, sorter, ng as i32, 0, P4::KeyInfo(gki.clone()), 0);
-        {
-            let list_ref = &list;
-            let bare_ref = &bare;
-            let mut body = |b: &mut Builder<'_>| -> Result<()> {
-                let blk = b.regs(total);
-                for (k, g) in groups.iter().enumerate() {
-                    b.expr(g, blk + k)?;
-                }
-                let mut k = ng;
-                for a in list_ref {
-                    for x in &a.args {
-                        b.expr(x, blk + k)?;
-                        k += 1;
-                    }
-                }
-                for e in bare_ref {
-                    b.expr(e, blk + k)?;
-                    k += 1;
-                }
-                b.op(Op::SorterInsert, sorter, blk as i32, total as i32);
-                Ok(())
-            };
-            self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
-        }
-        // Pass 2: walk the sorted rows, detect group changes.
-        let prev = self.regs(ng);
-        let cur = self.regs(total);
-        let rfirst = self.reg();
-        let rret = self.reg();
-        self.op(Op::Integer, 0, rfirst as i32, 0);
-        let empty = self.op(Op::SorterSort, sorter, 0, 0);
-        let top = self.here();
-        for k in 0..total {
-            self.op(Op::Column, sorter, k as i32, (cur + k) as i32);
-        }
-        let first_row = self.op(Op::IfNot, rfirst as i32, 0, 0);
-        self.emit(Op::Compare, prev as i32, cur as i32, ng as i32, P4::KeyInfo(gki), 0);
-        let jump = self.op(Op::Jump, 0, 0, 0);
-        let out_addr = self.here();
-        let gosub1 = self.op(Op::Gosub, rret as i32, 0, 0);
-        self.patch(first_row);
-        self.op(Op::Copy, cur as i32, prev as i32, ng as i32);
-        self.op(Op::Integer, 1, rfirst as i32, 0);
-        let bare_at = ng + nargs;
-        if !bare.is_empty() && minmax.is_none() {
-            self.op(Op::Copy, (cur + bare_at) as i32, bare_regs as i32, bare.len() as i32);
-        }
-        let step_addr = self.here();
-        self.insns[jump].p1 = out_addr;
-        self.insns[jump].p2 = step_addr;
-        self.insns[jump].p3 = out_addr;
-        let mut k = ng;
-        for (ai, a) in list.iter().enumerate() {
-            let p5 = a.distinct as u16 | if Some(ai) == minmax { 2 } else { 0 };
-            self.emit(Op::AggStep, a.args.len() as i32, (cur + k) as i32, a.acc as i32, P4::Func(a.f), p5);
-            k += a.args.len();
-        }
-        if let (false, Some(i)) = (bare.is_empty(), minmax) {
-            let skip = self.op(Op::IfNot, (list[i].acc + 1) as i32, 0, 1);
-            self.op(Op::Copy, (cur + bare_at) as i32, bare_regs as i32, bare.len() as i32);
-            self.patch(skip);
-        }
-        self.op(Op::SorterNext, sorter, top, 0);
-        self.patch(empty);
-        let no_rows = self.op(Op::IfNot, rfirst as i32, 0, 0);
-        let gosub2 = self.op(Op::Gosub, rret as i32, 0, 0);
-        let to_end = self.op(Op::Goto, 0, 0, 0);
-        // The output subroutine.
-        self.patch(gosub1);
-        self.patch(gosub2);
-        for a in &list {
-            self.emit(Op::AggFinal, a.acc as i32, 0, 0, P4::Func(a.f), 0);
-        }
-        let entries: Vec<(Expr, usize)> = groups
-            .iter()
-            .cloned()
-            .zip(prev..)
-            .chain(list.iter().map(|a| (a.call.clone(), a.acc)))
-            .chain(bare.iter().cloned().zip(bare_regs..))
-            .collect();
-        let saved = self.push_map(entries.into_iter());
-        let r = self.having_and_emit(core, outs, dest, rc);
-        self.frames.last_mut().expect("frame").map.truncate(saved);
-        r?;
-        self.op(Op::Return, rret as i32, 0, 0);
-        self.patch(to_end);
-        self.patch(no_rows);
-        Ok(())
-    }
 
-    /// SELECT with window functions: rows go to a sorter ordered by the
-    /// window's PARTITION BY + ORDER BY, WindowCompute appends each
-    /// function's value, then the rows are emitted in that order.
-    fn window_query(&mut self, core: &SelectClause, outs: &[Expr], wins: &[Expr], joins: &[JoinInfo], dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
-        use crate::func::aggregate::AggKind;
-        use crate::vdbe::window::WinFunc;
-        use ferrolite_parser::ast::Over;
-        // The one window all calls use.
-        let mut spec: Option<ferrolite_parser::ast::WindowSpec> = None;
-        for w in wins {
-            let Expr::Function(fc) = w else { continue };
-            let sp = match &fc.over {
-                Some(Over::Spec(sp)) => sp.clone(),
-                Some(Over::Window(name)) => core
-                    .windows
-                    .iter()
-                    .find(|d| d.name.eq_ignore_ascii_case(name))
-                    .map(|d| d.spec.clone())
-                    .ok_or_else(|| Error::sql(format!("no such window: {name}")))?,
-                None => continue,
-            };
-            if sp.base.is_some() || sp.frame.is_some() {
-                return Err(Error::sql("window frames and window chaining are not supported yet"));
-            }
-            match &spec {
-                None => spec = Some(sp),
-                Some(prev) if prev.partition_by == sp.partition_by && prev.order_by == sp.order_by => {}
-                Some(_) => return Err(Error::sql("window functions over different windows are not supported yet")),
-            }
-        }
-        let spec = spec.ok_or_else(|| Error::sql("misuse of window function"))?;
-        let np = spec.partition_by.len();
-        let no = spec.order_by.len();
-        let mut inputs: Vec<Expr> = Vec::new();
-        let mut funcs = Vec::new();
-        let base_in = np + no;
-        let input = |e: &Expr, inputs: &mut Vec<Expr>| -> usize {
-            inputs.push(e.clone());
-            base_in + inputs.len() - 1
-        };
-        for w in wins {
-            let Expr::Function(fc) = w else { continue };
-            if fc.filter.is_some() || fc.distinct {
-                return Err(Error::sql("FILTER and DISTINCT in window functions are not supported yet"));
-            }
-            let args: Vec<Expr> = match &fc.args {
-                FunctionArgs::Star => Vec::new(),
-                FunctionArgs::List(l) => l.clone(),
-            };
-            let lname = fc.name.to_ascii_lowercase();
-            let wrong = || Error::sql(format!("wrong number of arguments to function {}()", fc.name));
-            let f = match lname.as_str() {
-                "row_number" | "rank" | "dense_rank" | "percent_rank" | "cume_dist" => {
-                    if !args.is_empty() {
-                        return Err(wrong());
-                    }
-                    match lname.as_str() {
-                        "row_number" => WinFunc::RowNumber,
-                        "rank" => WinFunc::Rank,
-                        "dense_rank" => WinFunc::DenseRank,
-                        "percent_rank" => WinFunc::PercentRank,
-                        _ => WinFunc::CumeDist,
-                    }
-                }
-                "lag" | "lead" => {
-                    if args.is_empty() || args.len() > 3 {
-                        return Err(wrong());
-                    }
-                    let arg = input(&args[0], &mut inputs);
-                    let offset = args.get(1).map(|e| input(e, &mut inputs));
-                    let default = args.get(2).map(|e| input(e, &mut inputs));
-                    WinFunc::Shift { back: lname == "lag", arg, offset, default }
-                }
-                "first_value" | "last_value" => {
-                    if args.len() != 1 {
-                        return Err(wrong());
-                    }
-                    let c = input(&args[0], &mut inputs);
-                    if lname == "first_value" {
-                        WinFunc::FirstValue(c)
-                    } else {
-                        WinFunc::LastValue(c)
-                    }
-                }
-                _ => {
-                    let def = match func::lookup(&fc.name, args.len(), true) {
-                        Ok(d) => d,
-                        Err(true) => return Err(wrong()),
-                        Err(false) => return Err(Error::sql(format!("no such function: {}", fc.name))),
-                    };
-                    let FuncKind::Aggregate(kind) = def.kind else {
-                        return Err(Error::sql(format!("{}() may not be used as a window function", fc.name)));
-                    };
-                    let _: AggKind = kind;
-                    let cols: Vec<usize> = args.iter().map(|e| input(e, &mut inputs)).collect();
-                    WinFunc::Agg { kind, args: cols }
-                }
-            };
-            funcs.push(f);
-        }
-        // Bare columns the outputs need.
-        let mut bare: Vec<Expr> = Vec::new();
-        fn collect_cols(e: &Expr, out: &mut Vec<Expr>) {
-            if super::stack_exceeded() {
-                return;
-            }
-            if let Expr::Function(fc) = e {
-                if fc.over.is_some() {
-                    return;
-                }
-            }
-            if let Expr::Column { .. } = e {
-                if !out.contains(e) {
-                    out.push(e.clone());
-                }
-                return;
-            }
-            super::expr::children(e, &mut |c| collect_cols(c, out));
-        }
-        for e in outs {
-            collect_cols(e, &mut bare);
-        }
-        if let Some((_, keys)) = &rc.order {
-            for k in keys {
-                if let OrderKey::Expr(e) = k {
-                    collect_cols(e, &mut bare);
-                }
-            }
-        }
-        let top = self.frames.len() - 1;
-        bare.retain(|e| match e {
-            Expr::Column { table, column, .. } => {
-                matches!(self.resolve_column(table.as_deref(), column), Ok(Some(r)) if r.source().0 == top && r.source().1 != usize::MAX)
-            }
-            _ => false,
-        });
-        let bare_at = base_in + inputs.len();
-        let total = bare_at + bare.len();
-        // Sorter keyed by partition + order terms.
-        let mut ki = KeyInfo { collations: Vec::new(), desc: Vec::new() };
-        for e in &spec.partition_by {
-            ki.collations.push(self.expr_collation(e)?.map(|c| c.0).unwrap_or(Collation::Binary));
-            ki.desc.push(false);
-        }
-        for t in &spec.order_by {
-            if t.nulls.is_some() {
-                return Err(Error::sql("NULLS FIRST/LAST is not supported yet"));
-            }
-            ki.collations.push(self.expr_collation(&t.expr)?.map(|c| c.0).unwrap_or(Collation::Binary));
-            ki.desc.push(t.order == Some(SortOrder::Desc));
-        }
-        let sorter = self.cursor();
-        self.emit(Op::SorterOpen, sorter, (np + no) as i32, 0, P4::KeyInfo(Rc::new(ki)), 0);
-        {
-            let part = &spec.partition_by;
-            let ord = &spec.order_by;
-            let inputs_ref = &inputs;
-            let bare_ref = &bare;
-            let mut body = |b: &mut Builder<'_>| -> Result<()> {
-                let blk = b.regs(total);
-                for (k, e) in part.iter().enumerate() {
-                    b.expr(e, blk + k)?;
-                }
-                for (k, t) in ord.iter().enumerate() {
-                    b.expr(&t.expr, blk + np + k)?;
-                }
-                for (k, e) in inputs_ref.iter().enumerate() {
-                    b.expr(e, blk + base_in + k)?;
-                }
-                for (k, e) in bare_ref.iter().enumerate() {
-                    b.expr(e, blk + bare_at + k)?;
-                }
-                b.op(Op::SorterInsert, sorter, blk as i32, total as i32);
-                Ok(())
-            };
-            self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
-        }
-        let nf = funcs.len();
-        self.emit(Op::WindowCompute, sorter, np as i32, no as i32, P4::Windows(Rc::new(funcs)), 0);
-        let empty = self.op(Op::Rewind, sorter, 0, 0);
-        let top_addr = self.here();
-        let regs = self.regs(bare.len() + nf);
-        for k in 0..bare.len() {
-            self.op(Op::Column, sorter, (bare_at + k) as i32, (regs + k) as i32);
-        }
-        for j in 0..nf {
-            self.op(Op::Column, sorter, (total + j) as i32, (regs + bare.len() + j) as i32);
-        }
-        let entries: Vec<(Expr, usize)> = bare.iter().cloned().zip(regs..).chain(wins.iter().cloned().zip(regs + bare.len()..)).collect();
-        let saved = self.push_map(entries.into_iter());
-        let r = self.emit_row(outs, dest, rc);
-        self.frames.last_mut().expect("frame").map.truncate(saved);
-        r?;
-        self.op(Op::Next, sorter, top_addr, 0);
-        self.patch(empty);
-        Ok(())
-    }
 
-    fn push_map(&mut self, entries: impl Iterator<Item = (Expr, usize)>) -> usize {
+    pub(super) fn push_map(&mut self, entries: impl Iterator<Item = (Expr, usize)>) -> usize {
         let f = self.frames.last_mut().expect("frame");
         let saved = f.map.len();
         f.map.extend(entries);
         saved
     }
 
-    fn having_and_emit(&mut self, core: &SelectClause, outs: &[Expr], dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
+    pub(super) fn having_and_emit(&mut self, core: &SelectClause, outs: &[Expr], dest: &mut Dest, rc: &mut RowCtx) -> Result<()> {
         let skip = match &core.having {
             Some(h) => {
                 let r = self.expr_reg(h)?;
@@ -1292,133 +776,6 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    /// UNION ALL / UNION of cores (all of one kind), optional ORDER BY/LIMIT.
-    fn compound(&mut self, s: &Select, dest: &mut Dest) -> Result<Vec<ColumnMeta>> {
-        let ops: Vec<CompoundOp> = s.body.compounds.iter().map(|(o, _)| *o).collect();
-        let cores: Vec<&SelectCore> = std::iter::once(&s.body.first).chain(s.body.compounds.iter().map(|(_, c)| c)).collect();
-        let single = |core: &SelectCore| Select {
-            with: None,
-            body: ferrolite_parser::ast::SelectBody { first: core.clone(), compounds: Vec::new() },
-            order_by: Vec::new(),
-            limit: None,
-        };
-        // The running result: a list (UNION ALL) or a sorted set.
-        let mut collect = self.cursor();
-        let mut is_set = ops[0] != CompoundOp::UnionAll;
-        let open = self.op(Op::Noop, 0, 0, 0);
-        let metas = {
-            let mut d = Dest::Sorter { cursor: collect };
-            self.select(&single(cores[0]), &mut d)?
-        };
-        let n = metas.len();
-        let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; n], desc: vec![false; n] });
-        self.insns[open] = crate::vdbe::Insn {
-            op: if is_set { Op::OpenEphemeral } else { Op::SorterOpen },
-            p1: collect,
-            p2: if is_set { n as i32 } else { 0 },
-            p3: 0,
-            p4: P4::KeyInfo(ki.clone()),
-            p5: 0,
-        };
-        let new_cursor = |b: &mut Self, set: bool| -> i32 {
-            let c = b.cursor();
-            if set {
-                b.emit(Op::OpenEphemeral, c, n as i32, 0, P4::KeyInfo(ki.clone()), 0);
-            } else {
-                b.emit(Op::SorterOpen, c, 0, 0, P4::KeyInfo(ki.clone()), 0);
-            }
-            c
-        };
-        // Copies rows of `from` into `to`; with `probe`, only rows that are
-        // (keep = true) or are not (keep = false) in `probe`.
-        let copy_rows = |b: &mut Self, from: i32, to: i32, probe: Option<(i32, bool)>| {
-            let empty = b.op(Op::Rewind, from, 0, 0);
-            let top = b.here();
-            let base = b.regs(n);
-            for k in 0..n {
-                b.op(Op::Column, from, k as i32, (base + k) as i32);
-            }
-            let skip = probe.map(|(p, keep)| b.emit(if keep { Op::NotFound } else { Op::Found }, p, 0, base as i32, P4::Int64(n as i64), 0));
-            b.op(Op::SorterInsert, to, base as i32, n as i32);
-            if let Some(j) = skip {
-                b.patch(j);
-            }
-            b.op(Op::Next, from, top, 0);
-            b.patch(empty);
-        };
-        for (i, op) in ops.iter().enumerate() {
-            let name = match op {
-                CompoundOp::Union => "UNION",
-                CompoundOp::UnionAll => "UNION ALL",
-                CompoundOp::Intersect => "INTERSECT",
-                CompoundOp::Except => "EXCEPT",
-            };
-            let want_set = *op != CompoundOp::UnionAll;
-            if want_set != is_set {
-                let c = new_cursor(self, want_set);
-                copy_rows(self, collect, c, None);
-                collect = c;
-                is_set = want_set;
-            }
-            let target = match op {
-                CompoundOp::Union | CompoundOp::UnionAll => collect,
-                _ => new_cursor(self, true),
-            };
-            let m = {
-                let mut d = Dest::Sorter { cursor: target };
-                self.select(&single(cores[i + 1]), &mut d)?
-            };
-            if m.len() != n {
-                return Err(Error::sql(format!("SELECTs to the left and right of {name} do not have the same number of result columns")));
-            }
-            if matches!(op, CompoundOp::Intersect | CompoundOp::Except) {
-                let out = new_cursor(self, true);
-                copy_rows(self, collect, out, Some((target, *op == CompoundOp::Intersect)));
-                collect = out;
-            }
-        }
-        let outs: Vec<OutCol> = metas.iter().map(|m| OutCol { expr: Expr::Literal(Literal::Null), name: m.name.clone(), decltype: None }).collect();
-        let mut rc = RowCtx { distinct: None, order: None, offset: None, limit: None, end_jumps: Vec::new() };
-        self.limit_regs(s, &mut rc)?;
-        if !s.order_by.is_empty() {
-            let mut keys = Vec::new();
-            let mut ki = KeyInfo { collations: Vec::new(), desc: Vec::new() };
-            for (k, t) in s.order_by.iter().enumerate() {
-                let (inner, coll) = match &t.expr {
-                    Expr::Collate { expr, collation } => (expr.as_ref(), crate::schema::build::collation_by_name(collation)?),
-                    e => (e, Collation::Binary),
-                };
-                let col = match inner {
-                    Expr::Literal(Literal::Integer(i)) if *i >= 1 && (*i as usize) <= n => *i as usize - 1,
-                    Expr::Column { column, .. } => match outs.iter().position(|o| o.name.eq_ignore_ascii_case(column)) {
-                        Some(p) => p,
-                        None => return Err(Error::sql(format!("{} ORDER BY term does not match any column in the result set", ordinal(k + 1)))),
-                    },
-                    _ => return Err(Error::sql(format!("{} ORDER BY term does not match any column in the result set", ordinal(k + 1)))),
-                };
-                keys.push(OrderKey::Col(col));
-                ki.collations.push(coll);
-                ki.desc.push(t.order == Some(SortOrder::Desc));
-            }
-            let c = self.cursor();
-            self.emit(Op::SorterOpen, c, keys.len() as i32, 0, P4::KeyInfo(Rc::new(ki)), 0);
-            rc.order = Some((c, keys));
-        }
-        // Read the collector back.
-        let empty = self.op(Op::Rewind, collect, 0, 0);
-        let top = self.here();
-        let base = self.regs(n);
-        for k in 0..n {
-            self.op(Op::Column, collect, k as i32, (base + k) as i32);
-        }
-        self.route_row(base, n, None, dest, &mut rc)?;
-        self.op(Op::Next, collect, top, 0);
-        self.patch(empty);
-        self.drain_sorter(dest, n, &mut rc, None)?;
-        let ends = std::mem::take(&mut rc.end_jumps);
-        self.patch_all(&ends);
-        Ok(metas)
-    }
 }
 
 /// Entry point for a top-level SELECT statement.
@@ -1427,34 +784,4 @@ pub fn compile_select_stmt(b: &mut Builder<'_>, s: &Select) -> Result<()> {
     b.compile_select_stmt_inner(s)
 }
 
-/// Does a SELECT core name `table` in its FROM clause (recursive CTEs)?
-fn core_mentions(core: &SelectCore, table: &str) -> bool {
-    fn from_mentions(f: &FromItem, table: &str) -> bool {
-        match f {
-            FromItem::Table { name, .. } => name.schema.is_none() && name.name.eq_ignore_ascii_case(table),
-            FromItem::Parenthesized { inner, .. } => from_mentions(inner, table),
-            FromItem::Join { left, right, .. } => from_mentions(left, table) || from_mentions(right, table),
-            _ => false,
-        }
-    }
-    match core {
-        SelectCore::Select(c) => c.from.as_ref().map_or(false, |f| from_mentions(f, table)),
-        SelectCore::Values(_) => false,
-    }
-}
 
-/// Collects window function calls (with OVER) in `e`, in order, deduplicated.
-fn collect_windows(e: &Expr, out: &mut Vec<Expr>) {
-    if super::stack_exceeded() {
-        return;
-    }
-    if let Expr::Function(fc) = e {
-        if fc.over.is_some() {
-            if !out.contains(e) {
-                out.push(e.clone());
-            }
-            return;
-        }
-    }
-    super::expr::children(e, &mut |c| collect_windows(c, out));
-}

@@ -4,8 +4,10 @@
 //!
 //! Transactions: outside BEGIN every statement is its own transaction; it
 //! ends (commit, or rollback on error) when the last active statement of
-//! the connection finishes. Every write statement runs inside statement
-//! savepoint 1, so a failing statement undoes only itself.
+//! the connection finishes (a write that ends while reads are still active
+//! commits at once and leaves a read transaction for them). Every write
+//! statement runs inside a statement savepoint (one level above the user's
+//! SAVEPOINTs), so a failing statement undoes only itself.
 //!
 //! Schema changes: a program carries the schema cookie it was compiled
 //! against; if the file's cookie differs at its Transaction op the schema

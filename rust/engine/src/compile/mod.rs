@@ -1,8 +1,11 @@
 //! The compiler: parse tree -> VM program. `Builder` allocates registers,
 //! cursors and parameter numbers and emits instructions; the per-statement
-//! files generate code for SELECT, INSERT, UPDATE/DELETE, DDL, PRAGMA and
+//! files generate code for SELECT (`select`, `aggregate` for GROUP BY and
+//! window functions, `compound` for UNION/INTERSECT/EXCEPT and recursive
+//! CTEs), INSERT/UPDATE/DELETE with triggers (`dml`), DDL, PRAGMA and
 //! transaction control; `expr` compiles expressions; `resolve` binds names;
-//! `loops` generates the nested-loop scans (with rowid/index seeks).
+//! `loops` chooses the join order and generates the nested-loop scans (rowid
+//! and index seeks and ranges, IN-list seeks), noting EXPLAIN QUERY PLAN rows.
 //!
 //! Invariants:
 //! - Register 0 is never used (0 means "none" in operands).

@@ -5,8 +5,9 @@
 //!   Ok(false) once the program halted successfully, or the error that
 //!   halted it; after either end it must be `reset` before running again.
 //! - Every 4096 instructions the interrupt probe is consulted.
-//! - Write statements open statement savepoint 1 at their Transaction op
-//!   (`stmt_savepoint`); the connection releases or rolls it back.
+//! - Write statements open a statement savepoint at their Transaction op,
+//!   one level above the user's SAVEPOINTs (`stmt_depth`); the connection
+//!   releases or rolls it back when the statement ends.
 
 use super::cursor::{BtreeCur, MemSorter, VCursor};
 use super::program::{Program, P4};

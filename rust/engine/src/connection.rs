@@ -345,7 +345,15 @@ impl Connection {
                 TxnState::None => {}
             }
         }
-        let _ = wrote;
+        // Statements still running (e.g. a SELECT being stepped while a
+        // COMMIT ran) keep reading in a fresh read transaction.
+        if self.n_active > 0 && self.bt.txn_state() == TxnState::None {
+            if let Err(e) = self.bt.begin_read() {
+                if result.is_ok() {
+                    result = Err(e);
+                }
+            }
+        }
         result
     }
 

@@ -323,3 +323,20 @@ fn uri_filenames_with_mode() {
     assert!(Connection::open(vfs, "file:x?mode=bogus", OpenFlags(OpenFlags::URI)).is_err());
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn commit_while_a_select_is_running() {
+    let mut f = mem();
+    f.exec("CREATE TABLE t(a); INSERT INTO t VALUES (1), (2), (3)").unwrap();
+    let (sel, _) = f.prepare("SELECT a FROM t").unwrap();
+    let sel = sel.unwrap();
+    assert_eq!(f.step(sel).unwrap(), StepResult::Row);
+    f.exec("BEGIN; INSERT INTO t VALUES (4); COMMIT").unwrap();
+    let mut rest = vec![];
+    while f.step(sel).unwrap() == StepResult::Row {
+        rest.push(f.row(sel)[0].clone());
+    }
+    f.finalize(sel).unwrap();
+    assert_eq!(rest, vec![Value::Integer(2), Value::Integer(3), Value::Integer(4)]);
+    assert_eq!(query(&mut f, "SELECT count(*) FROM t").unwrap(), vec![vec![Value::Integer(4)]]);
+}

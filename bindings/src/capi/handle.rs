@@ -158,6 +158,9 @@ pub struct StmtInner {
     /// Extended code and message of the last failed step, reported again by
     /// reset and finalize as SQLite does.
     pub last_err: Option<(c_int, String)>,
+    /// The engine already reset the statement (it ran through `fl_run`), so
+    /// reset and auto-reset need no call.
+    pub engine_reset: bool,
 }
 
 impl ferrolite {

@@ -5,6 +5,9 @@
 //! input buffer first); step is one call per row, preceded by one `fl_bind`
 //! only when bindings changed since the last step, and by one `fl_reset`
 //! only when stepping a finished statement again (SQLite's auto-reset).
+//! A statement without result columns (INSERT, UPDATE, DDL, ...) never
+//! yields a row, so its step is a single `fl_run` (bind, run, reset in one
+//! call) and the reset that follows needs no call at all.
 
 use super::consts::*;
 use super::guard::{guard, guard_or};
@@ -50,6 +53,7 @@ pub(crate) fn prepare_at(
         conv_ok: vec![false; ncols],
         phase: Phase::Ready,
         last_err: None,
+        engine_reset: false,
     };
     inner.stmts += 1;
     Ok((Some(ferrolite_stmt::new_boxed(conn, s)), tail))
@@ -84,11 +88,16 @@ fn leave_running(s: &mut StmtInner, inner: &mut DbInner) {
 
 pub(crate) fn step(conn: &ferrolite, s: &mut StmtInner, inner: &mut DbInner) -> c_int {
     if s.phase == Phase::Halted {
-        let handle = s.handle;
-        let _ = inner.wasm.reset(handle);
+        if !s.engine_reset {
+            let _ = inner.wasm.reset(s.handle);
+        }
         s.phase = Phase::Ready;
         s.last_err = None;
     }
+    if s.meta.col_names.is_empty() {
+        return run_once(conn, s, inner);
+    }
+    s.engine_reset = false;
     if s.binds_dirty {
         let rc = flush_binds(s, inner);
         if rc != FERROLITE_OK {
@@ -135,6 +144,37 @@ pub(crate) fn step(conn: &ferrolite, s: &mut StmtInner, inner: &mut DbInner) -> 
             rc
         }
     }
+}
+
+/// Step of a statement without result columns: one `fl_run` call binds
+/// (when the bindings changed), runs it to the end and resets it.
+fn run_once(conn: &ferrolite, s: &mut StmtInner, inner: &mut DbInner) -> c_int {
+    let mut buf = std::mem::take(&mut inner.scratch);
+    buf.clear();
+    if s.binds_dirty {
+        let n = s.binds.iter().rposition(|b| *b != Bind::Null).map_or(0, |i| i + 1);
+        if codec::params_size(&s.binds[..n], i32::MAX as usize).is_none() {
+            inner.scratch = buf;
+            inner.set_err(FERROLITE_TOOBIG, None);
+            return FERROLITE_TOOBIG;
+        }
+        codec::encode_params(&mut buf, &s.binds[..n]);
+        inner.input_gen += 1;
+    }
+    if inner.active == 0 {
+        conn.interrupt.store(false, Ordering::SeqCst);
+    }
+    let handle = s.handle;
+    let rc = inner.engine(|w| w.run(handle, &buf));
+    inner.scratch = buf;
+    s.phase = Phase::Halted;
+    s.engine_reset = true;
+    if rc == FERROLITE_DONE {
+        s.binds_dirty = false;
+    } else {
+        s.last_err = Some((inner.err.extended, inner.err.text()));
+    }
+    rc
 }
 
 /// Runs `f` on a statement and its connection; `default` for bad handles.
@@ -234,7 +274,12 @@ pub unsafe extern "C" fn ferrolite_reset(stmt: *mut ferrolite_stmt) -> c_int {
     }
     with_stmt(stmt, FERROLITE_MISUSE, |_, s, inner| {
         let handle = s.handle;
-        let rc = inner.engine(|w| w.reset(handle));
+        let rc = if s.engine_reset && s.phase != Phase::Running {
+            inner.set_err(FERROLITE_OK, None);
+            FERROLITE_OK
+        } else {
+            inner.engine(|w| w.reset(handle))
+        };
         leave_running(s, inner);
         s.phase = Phase::Ready;
         match s.last_err.take() {

@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=../shared/sqllogictest
-subset=("$corpus/select1.test" "$corpus/evidence" "$corpus/index/between/10" "$corpus/index/orderby/10" "$corpus/index/delete/10" "$corpus/random/expr/slt_good_0.test" "$corpus/random/aggregates/slt_good_0.test")
+subset=("$corpus/select1.test" "$corpus/select2.test" "$corpus/evidence")
+for kind in between commute delete orderby orderby_nosort random view; do subset+=("$corpus/index/$kind/10"); done
+for kind in aggregates expr groupby select; do subset+=("$corpus/random/$kind/slt_good_0.test"); done
 out=$(cargo run -q --release -p ferrolite-slt -- "${subset[@]}" || true)
 echo "$out" | grep -v '^    '
 last=$(echo "$out" | tail -n 1)

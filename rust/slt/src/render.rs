@@ -10,7 +10,7 @@ pub fn render(v: &Value, ty: u8) -> String {
     }
     match ty {
         b'I' => as_int(v).to_string(),
-        b'R' => format!("{:.3}", as_real(v)),
+        b'R' => fixed3(as_real(v)),
         _ => {
             let s = as_text(v);
             if s.is_empty() {
@@ -167,6 +167,30 @@ pub fn real_to_text(r: f64) -> String {
         s.push_str(&digits[..point as usize]);
         s.push('.');
         s.push_str(&digits[point as usize..]);
+    }
+    s
+}
+
+/// `%.3f` as SQLite's printf renders it: at most 16 significant digits,
+/// the rest of the integer part printed as zeros.
+fn fixed3(x: f64) -> String {
+    if !x.is_finite() || x.abs() < 1e13 {
+        return format!("{x:.3}");
+    }
+    let sci = format!("{:.15e}", x.abs()); // d.ddddddddddddddde<exp>
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: usize = exp.parse().unwrap_or(0);
+    let digits: Vec<u8> = mant.bytes().filter(|b| b.is_ascii_digit()).collect();
+    let mut s = String::new();
+    if x < 0.0 {
+        s.push('-');
+    }
+    for i in 0..exp + 1 {
+        s.push(*digits.get(i).unwrap_or(&b'0') as char);
+    }
+    s.push('.');
+    for i in exp + 1..exp + 4 {
+        s.push(*digits.get(i).unwrap_or(&b'0') as char);
     }
     s
 }

@@ -121,3 +121,34 @@ fn boundary_rejects_bad_calls_with_codes_before_open() {
     assert!(!w.is_dead());
     assert_eq!(w.open_files(), 0);
 }
+
+#[test]
+fn engine_failure_inside_the_instance_is_an_error_not_a_crash() {
+    // 4 MiB of linear memory: a 16 MB blob cannot be built. Whether the
+    // engine reports NOMEM/TOOBIG or aborts (a trap), the host survives,
+    // reports an error, and a trapped instance refuses further calls.
+    let mut w = Wasm::with_memory_limit(Arc::new(AtomicBool::new(false)), 4 << 20).unwrap();
+    let path = w.write_input(b":memory:").unwrap();
+    assert_eq!(w.open(b":memory:", 6).unwrap(), 0, "{path}");
+    let sql = b"SELECT length(zeroblob(16000000) || 'x')";
+    let ptr = w.write_input(sql).unwrap();
+    let prepared = w.prepare_at(ptr, sql.len() as i32).unwrap();
+    assert_eq!(prepared, 0);
+    let stmt = w.state().stmt;
+    match w.step(stmt) {
+        Ok(rc) => {
+            println!("engine reported {rc}: {:?}", w.err_msg(&w.state()));
+            assert!(matches!(rc, 7 | 18), "rc {rc}: {:?}", w.err_msg(&w.state()));
+            assert!(!w.is_dead());
+        }
+        Err(e) => {
+            println!("instance trapped: {}", e.msg);
+            assert_eq!(e.code, 2);
+            assert!(w.is_dead());
+            assert_eq!(w.open_files(), 0);
+            let again = w.step(stmt).unwrap_err();
+            assert_eq!(again.code, 2);
+            assert_eq!(again.msg, e.msg, "a dead instance repeats its trap");
+        }
+    }
+}

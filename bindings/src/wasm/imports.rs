@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use wasmtime::{Caller, Linker, Memory};
+use wasmtime::{Caller, Linker, Memory, StoreLimits};
 
 /// The store's data: what the imports of one instance work on.
 pub struct HostState {
@@ -21,11 +21,14 @@ pub struct HostState {
     pub interrupt: Arc<AtomicBool>,
     /// The instance's exported memory, set right after instantiation.
     pub memory: Option<Memory>,
+    /// Caps the instance's linear memory (a failed growth is an allocation
+    /// failure inside the engine, never a host crash).
+    pub limits: StoreLimits,
 }
 
 impl HostState {
-    pub fn new(interrupt: Arc<AtomicBool>) -> HostState {
-        HostState { files: FileTable::new(), interrupt, memory: None }
+    pub fn new(interrupt: Arc<AtomicBool>, limits: StoreLimits) -> HostState {
+        HostState { files: FileTable::new(), interrupt, memory: None, limits }
     }
 }
 

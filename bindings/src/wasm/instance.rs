@@ -14,13 +14,16 @@ use super::imports::{guest_range, HostState};
 use super::module;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use wasmtime::{Memory, Store, TypedFunc};
+use wasmtime::{Memory, Store, StoreLimitsBuilder, TypedFunc};
 
 pub(crate) const SQLITE_INTERNAL: i32 = 2;
 pub(crate) const SQLITE_NOMEM: i32 = 7;
 
 /// Size of the state block (docs/abi.md).
 const STATE_SIZE: usize = 64;
+
+/// Default cap of one connection's linear memory: the whole wasm32 space.
+pub const DEFAULT_MEMORY_LIMIT: usize = 4 << 30;
 
 /// A failure of the host machinery itself (not an engine result code).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,8 +111,15 @@ pub struct Wasm {
 impl Wasm {
     /// Instantiates the engine module for one connection.
     pub fn new(interrupt: Arc<AtomicBool>) -> Result<Wasm, HostErr> {
+        Wasm::with_memory_limit(interrupt, DEFAULT_MEMORY_LIMIT)
+    }
+
+    /// Instantiates the engine module with its memory capped at `bytes`.
+    pub fn with_memory_limit(interrupt: Arc<AtomicBool>, bytes: usize) -> Result<Wasm, HostErr> {
         let compiled = module::compiled().map_err(HostErr::internal)?;
-        let mut store = Store::new(&compiled.engine, HostState::new(interrupt));
+        let limits = StoreLimitsBuilder::new().memory_size(bytes).build();
+        let mut store = Store::new(&compiled.engine, HostState::new(interrupt, limits));
+        store.limiter(|s| &mut s.limits);
         let inst = compiled
             .pre
             .instantiate(&mut store)

@@ -23,7 +23,7 @@ pub(crate) const SQLITE_NOMEM: i32 = 7;
 const STATE_SIZE: usize = 64;
 
 /// Default cap of one connection's linear memory: the whole wasm32 space.
-pub const DEFAULT_MEMORY_LIMIT: usize = 4 << 30;
+pub(crate) const DEFAULT_MEMORY_LIMIT: usize = 4 << 30;
 
 /// A failure of the host machinery itself (not an engine result code).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -151,7 +151,14 @@ impl Connection {
             n_active: 0,
             schema_loaded: false,
         };
-        conn.ensure_schema()?;
+        // Read the schema now when the file is free, so a file that is not
+        // a database fails here; when another connection holds the lock,
+        // leave it to the first prepare, which waits under the busy timeout
+        // (set after open) as SQLite's lazy schema load does.
+        match conn.ensure_schema() {
+            Err(e) if e.primary() != codes::BUSY => return Err(e),
+            _ => {}
+        }
         Ok(conn)
     }
 
@@ -187,11 +194,9 @@ impl Connection {
     /// Compiles the first statement of `sql`. Returns None when `sql` holds
     /// only whitespace/comments, plus the byte offset where the rest begins.
     pub fn prepare(&mut self, sql: &str) -> Result<(Option<StmtId>, usize)> {
-        if let Err(e) = self.ensure_schema() {
-            if e.primary() != codes::BUSY {
-                return Err(e);
-            }
-        }
+        // As sqlite3_prepare: the schema must be readable (BUSY after the
+        // busy timeout otherwise).
+        self.ensure_schema()?;
         let mut attempt = 0;
         let (prog, tail) = loop {
             match self.compile_text(sql) {

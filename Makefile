@@ -47,7 +47,7 @@ deps:
 
 # Everything a fresh machine needs to run, then every test.
 test: deps
-	cargo test --release -p ferrolite-parser -p ferrolite-engine
+	cargo test --release -p ferrolite-parser -p ferrolite-engine -p ferrolite-wasm -p ferrolite-slt
 	$(MAKE) wasm-check
 	$(MAKE) header-check
 	cargo test --release -p ferrolite

@@ -53,8 +53,8 @@ test: deps
 	cargo test --release -p ferrolite
 	$(MAKE) c-example
 	scripts/go-test.sh
-	scripts/interop-test.sh
 	scripts/slt-quick.sh
+	scripts/interop-test.sh
 
 # The whole sqllogictest corpus in ../shared/sqllogictest (long).
 slt:

@@ -10,8 +10,8 @@ subset=("$corpus/select1.test" "$corpus/select2.test" "$corpus/evidence")
 for kind in between commute delete orderby orderby_nosort random view; do subset+=("$corpus/index/$kind/10"); done
 for kind in aggregates expr groupby select; do subset+=("$corpus/random/$kind/slt_good_0.test"); done
 out=$(cargo run -q --release -p ferrolite-slt -- "${subset[@]}" || true)
-echo "$out" | grep -v '^    '
 last=$(echo "$out" | tail -n 1)
+echo "$out" | grep -v '^    ' | sed '$d'
 passed=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 base=$(cat rust/slt/quick-baseline.txt)
 if [ -z "$passed" ]; then echo "slt-quick: runner did not finish" >&2; exit 1; fi
@@ -19,4 +19,5 @@ if [ "$passed" -lt "$base" ]; then
   echo "slt-quick: $passed records passed, fewer than the baseline $base" >&2
   exit 1
 fi
-echo "slt-quick: $passed passed (baseline $base)"
+failed=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+echo "slt-quick: $passed records pass, $failed known failures (see docs/status.md), baseline $base"

@@ -586,3 +586,42 @@ fn commit_after_spills_stamps_the_header_for_other_connections() {
     assert_state(&mut other, root, &m2);
     other.commit().unwrap();
 }
+
+/// journal_mode TRUNCATE / PERSIST / MEMORY: a transaction that spilled
+/// pages into the database still rolls back to the exact old file and
+/// commits correctly; MEMORY never creates a journal file, TRUNCATE leaves
+/// an empty one, PERSIST one with a zeroed header (not hot).
+#[test]
+fn spill_then_rollback_in_each_journal_mode() {
+    let base = MemoryVfs::new();
+    let (root, model) = setup(&base);
+    let orig = base.file_bytes("c.db").unwrap();
+    for mode in ["delete", "truncate", "persist", "memory"] {
+        for commit in [false, true] {
+            let vfs = base.snapshot();
+            let mut bt = open_mem_small_cache(&vfs);
+            assert_eq!(bt.journal_mode(Some(mode)).unwrap(), mode);
+            bt.begin_write().unwrap();
+            let mut m2 = model.clone();
+            apply(&mut bt, root, &mut m2, &mut Rng(77), 1500);
+            assert_ne!(vfs.file_bytes("c.db").unwrap(), orig, "no spill happened");
+            assert_eq!(vfs.file_bytes("c.db-journal").is_some(), mode != "memory", "mode {mode}");
+            if commit {
+                bt.commit().unwrap();
+            } else {
+                bt.rollback().unwrap();
+                assert_eq!(vfs.file_bytes("c.db").unwrap(), orig, "mode {mode}");
+            }
+            let j = vfs.file_bytes("c.db-journal");
+            match mode {
+                "truncate" => assert_eq!(j, Some(Vec::new())),
+                "persist" => assert!(j.as_ref().is_some_and(|b| b.len() >= 28 && b[..28].iter().all(|&x| x == 0))),
+                _ => assert_eq!(j, None, "mode {mode}"),
+            }
+            let mut b2 = open_mem(&vfs, "c.db");
+            b2.begin_read().unwrap();
+            assert_state(&mut b2, root, if commit { &m2 } else { &model });
+            b2.commit().unwrap();
+        }
+    }
+}

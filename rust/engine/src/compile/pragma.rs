@@ -1,7 +1,8 @@
 //! PRAGMA statements: header fields (user_version, application_id,
 //! schema_version), page_size/page_count, table_info, index_list,
 //! index_info, integrity_check/quick_check, busy_timeout, journal_mode
-//! (rollback journal "delete" only), and accepted-but-fixed settings
+//! (delete/truncate/persist/memory/off; "wal" and unknown names only read
+//! the mode), and accepted-but-fixed settings
 //! (foreign_keys, synchronous, cache_size, encoding). Unknown pragmas do
 //! nothing, as in SQLite.
 
@@ -174,13 +175,14 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
             b.columns = vec![ColumnMeta { name: "timeout".into(), decltype: None }];
         }
         "journal_mode" => {
-            if let Some(v) = value {
-                let m = v.value.to_ascii_lowercase();
-                if !matches!(m.as_str(), "delete" | "wal" | "truncate" | "persist" | "memory" | "off") {
-                    return Ok(());
-                }
-            }
-            b.const_rows(&["journal_mode"], &[vec![Value::Text("delete".into())]]);
+            let r = b.reg();
+            let p4 = match value {
+                Some(v) => P4::Text(v.value.clone()),
+                None => P4::None,
+            };
+            b.emit(Op::JournalMode, 0, r as i32, 0, p4, 0);
+            b.op(Op::ResultRow, r as i32, 1, 0);
+            b.one_column("journal_mode");
         }
         "foreign_keys" | "synchronous" | "cache_size" | "encoding" | "recursive_triggers" | "secure_delete"
         | "temp_store" | "locking_mode" | "auto_vacuum" | "automatic_index" | "case_sensitive_like" => {

@@ -1025,6 +1025,13 @@ impl Vm {
                     }
                     self.regs[u2] = Value::Integer(i64::from(db.busy_timeout));
                 }
+                Op::JournalMode => {
+                    let want = match &insn.p4 {
+                        P4::Text(t) => Some(t.as_str()),
+                        _ => None,
+                    };
+                    self.regs[u2] = Value::Text(bt.journal_mode(want)?.to_string());
+                }
                 Op::IntegrityCk => {
                     let roots: Vec<(u32, TreeKind)> = match &insn.p4 {
                         P4::Roots(r) => r.iter().map(|&(p, idx)| (p, if idx { TreeKind::Index } else { TreeKind::Table })).collect(),

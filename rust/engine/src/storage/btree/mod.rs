@@ -355,6 +355,16 @@ impl Btree {
         self.pager.set_page_size(page_size)
     }
 
+    /// PRAGMA journal_mode: sets the mode named `mode` when given (unknown
+    /// names and "wal" change nothing) and returns the mode in force.
+    pub fn journal_mode(&mut self, mode: Option<&str>) -> Result<&'static str> {
+        let m = match mode.and_then(crate::storage::pager::JournalMode::parse) {
+            Some(m) => self.pager.set_journal_mode(m)?,
+            None => self.pager.journal_mode(),
+        };
+        Ok(m.name())
+    }
+
     /// Sets the page cache size (the cache_size pragma: negative = KiB).
     pub fn set_cache_size(&mut self, cache_size: i64) {
         self.pager.set_cache_size(cache_size);

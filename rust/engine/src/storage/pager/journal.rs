@@ -1,4 +1,5 @@
-//! The rollback journal (`<db>-journal`, file format §4.1), journal_mode=DELETE.
+//! The rollback journal (`<db>-journal`, file format §4.1). How it ends
+//! (delete / truncate / zero the header) is the pager's journal_mode.
 //!
 //! ```text
 //! header (padded with zeros to the sector size, 512 here):
@@ -112,6 +113,11 @@ impl JournalWriter {
         self.offset += self.buf.len() as u64;
         self.n_rec += 1;
         Ok(())
+    }
+
+    /// The journal file itself (playback of an in-memory journal).
+    pub fn file_mut(&mut self) -> &mut dyn VfsFile {
+        &mut *self.file
     }
 
     pub fn record_count(&self) -> u32 {

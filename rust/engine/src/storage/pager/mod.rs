@@ -20,6 +20,11 @@
 //!   seal the journal, try EXCLUSIVE once (no wait), write the dirty pages
 //!   not in use, mark them clean; later journal records go to a new segment.
 //!
+//!   journal_mode (JournalMode): the end of a transaction deletes the
+//!   journal (DELETE), truncates it to 0 (TRUNCATE) or zeroes its first 28
+//!   bytes (PERSIST); MEMORY keeps it in a private in-memory file, OFF
+//!   keeps none (the invariant below then does not hold: no atomicity).
+//!
 //!   Not implemented: WAL (write version 2 files are read-only here and
 //!   refused while their -wal has frames), auto_vacuum pointer maps
 //!   (such files are read-only), super-journals (multi-database commits).
@@ -111,6 +116,45 @@ pub struct Pager {
     db_dirty_on_disk: bool,
     /// The file header allows no writes (write version > 1).
     header_read_only: bool,
+    journal_mode: JournalMode,
+}
+
+/// PRAGMA journal_mode for the rollback journal (WAL is not implemented).
+/// DELETE removes the journal at the end of a transaction, TRUNCATE cuts
+/// it to 0 bytes, PERSIST zeroes its first 28 bytes (a zero first byte is
+/// never hot), MEMORY keeps it in memory (no crash safety), OFF keeps none
+/// (ROLLBACK after pages reached the file cannot undo them, as in SQLite).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JournalMode {
+    Delete,
+    Persist,
+    Off,
+    Truncate,
+    Memory,
+}
+
+impl JournalMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            JournalMode::Delete => "delete",
+            JournalMode::Persist => "persist",
+            JournalMode::Off => "off",
+            JournalMode::Truncate => "truncate",
+            JournalMode::Memory => "memory",
+        }
+    }
+
+    /// The mode named `s` (any case); None for "wal" and unknown names.
+    pub fn parse(s: &str) -> Option<JournalMode> {
+        match s.to_ascii_lowercase().as_str() {
+            "delete" => Some(JournalMode::Delete),
+            "persist" => Some(JournalMode::Persist),
+            "off" => Some(JournalMode::Off),
+            "truncate" => Some(JournalMode::Truncate),
+            "memory" => Some(JournalMode::Memory),
+            _ => None,
+        }
+    }
 }
 
 fn cache_pages(cache_size: i64, page_size: u32) -> usize {
@@ -153,6 +197,7 @@ impl Pager {
             file_vers: None,
             db_dirty_on_disk: false,
             header_read_only: false,
+            journal_mode: JournalMode::Delete,
         };
         // Validate what is there now; sizes are read at begin_read, after
         // any hot-journal recovery.
@@ -356,7 +401,7 @@ impl Pager {
         let mut j = self.vfs.open(&self.journal_path, opts)?;
         journal::playback(&mut *j, &mut *self.file)?;
         drop(j);
-        self.delete_journal()
+        self.finish_journal()
     }
 
     fn delete_journal(&mut self) -> Result<()> {
@@ -510,8 +555,84 @@ impl Pager {
     }
 
     fn open_journal(&mut self) -> Result<()> {
-        self.journal = Some(JournalWriter::create(&*self.vfs, &self.journal_path, self.orig_size, self.page_size)?);
+        self.journal = match self.journal_mode {
+            JournalMode::Off => None,
+            JournalMode::Memory => {
+                let mem = crate::vfs::memory::MemoryVfs::new();
+                Some(JournalWriter::create(&mem, "journal", self.orig_size, self.page_size)?)
+            }
+            _ => Some(JournalWriter::create(&*self.vfs, &self.journal_path, self.orig_size, self.page_size)?),
+        };
         Ok(())
+    }
+
+    pub fn journal_mode(&self) -> JournalMode {
+        self.journal_mode
+    }
+
+    /// Changes the journal mode unless the write transaction has already
+    /// journaled something (then the mode stays, as SQLite's pager does);
+    /// returns the mode now in force. Leaving TRUNCATE or PERSIST for a
+    /// mode that keeps no journal file deletes the leftover file (under
+    /// RESERVED; if another connection holds it the file stays).
+    pub fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
+        let old = self.journal_mode;
+        if mode == old || self.read_only {
+            return Ok(old);
+        }
+        if self.state == PagerState::Write && (self.journal.is_some() || !self.cache.dirty_pages().is_empty()) {
+            return Ok(old);
+        }
+        self.journal_mode = mode;
+        let leftover = matches!(old, JournalMode::Truncate | JournalMode::Persist);
+        let keeps_none = matches!(mode, JournalMode::Delete | JournalMode::Off | JournalMode::Memory);
+        if leftover && keeps_none {
+            self.journal = None;
+            match self.state {
+                PagerState::Write => self.delete_journal()?,
+                PagerState::Read => {
+                    if self.lock.lock(&mut *self.file, LockLevel::Reserved)? {
+                        let r = self.delete_journal();
+                        self.lock.unlock(&mut *self.file, LockLevel::Shared)?;
+                        r?;
+                    }
+                }
+                PagerState::None => {
+                    self.begin_read()?;
+                    let r = if self.lock.lock(&mut *self.file, LockLevel::Reserved)? { self.delete_journal() } else { Ok(()) };
+                    let e = self.end_read();
+                    r?;
+                    e?;
+                }
+            }
+        }
+        Ok(mode)
+    }
+
+    /// Ends the journal's life at the end of a transaction, per journal
+    /// mode: DELETE removes the file, TRUNCATE cuts it to 0 bytes, PERSIST
+    /// zeroes its header (28 bytes); MEMORY/OFF just drop it. Acts on the
+    /// file even when this transaction's writer is gone (failed creation,
+    /// playback).
+    fn finish_journal(&mut self) -> Result<()> {
+        self.journal = None;
+        match self.journal_mode {
+            JournalMode::Delete => self.delete_journal(),
+            JournalMode::Memory | JournalMode::Off => Ok(()),
+            JournalMode::Truncate | JournalMode::Persist => {
+                if !self.vfs.exists(&self.journal_path)? {
+                    return Ok(());
+                }
+                let opts = OpenOptions { read_only: false, create: false, exclusive: false, kind: FileKind::MainJournal };
+                let mut j = self.vfs.open(&self.journal_path, opts)?;
+                if self.journal_mode == JournalMode::Truncate {
+                    j.truncate(0)?;
+                } else if j.size()? > 0 {
+                    j.write_at(&[0u8; 28], 0)?;
+                }
+                j.sync(SyncKind::Full)
+            }
+        }
     }
 
     /// Appends a new zeroed page at the end of the file (skipping the lock
@@ -571,7 +692,7 @@ impl Pager {
                 self.file.truncate(u64::from(self.db_size) * ps)?;
             }
             self.file.sync(SyncKind::Full)?;
-            self.delete_journal()?;
+            self.finish_journal()?;
             self.db_dirty_on_disk = false;
             self.cache.mark_all_clean();
             if let Some(p1) = self.cache.get(1) {
@@ -580,7 +701,7 @@ impl Pager {
                 self.file_vers = Some(v);
             }
         } else if self.journal.is_some() {
-            self.delete_journal()?;
+            self.finish_journal()?;
         }
         self.journaled.clear();
         self.end_read()
@@ -593,21 +714,25 @@ impl Pager {
             self.cache.discard_dirty();
             self.db_size = self.orig_size;
             if self.db_dirty_on_disk {
-                // A commit wrote part of the database: restore from the journal.
-                self.journal = None;
-                result = self.lock_busy(LockLevel::Exclusive).and_then(|_| self.playback_journal());
+                // A commit wrote part of the database: restore from the
+                // journal (MEMORY: the in-memory one; OFF: none, the
+                // written pages stay, as in SQLite).
+                let mem = self.journal.take();
+                result = self.lock_busy(LockLevel::Exclusive).and_then(|_| match self.journal_mode {
+                    JournalMode::Off => Ok(()),
+                    JournalMode::Memory => match mem {
+                        Some(mut j) => journal::playback(j.file_mut(), &mut *self.file).map(|_| ()),
+                        None => Ok(()),
+                    },
+                    _ => self.playback_journal(),
+                });
                 self.cache.clear();
                 self.file_vers = None;
                 self.db_dirty_on_disk = false;
             } else {
                 // Delete the journal even if creating it failed halfway
                 // (we hold RESERVED: no other writer can own it).
-                self.journal = None;
-                result = match self.vfs.exists(&self.journal_path) {
-                    Ok(true) => self.delete_journal(),
-                    Ok(false) => Ok(()),
-                    Err(e) => Err(e),
-                };
+                result = self.finish_journal();
             }
             self.journaled.clear();
         }

@@ -203,3 +203,32 @@ fn leaving_persist_deletes_the_journal() {
         cleanup(&lp);
     }
 }
+
+#[test]
+fn synchronous_pragma_matches_sqlite() {
+    let (fp, lp) = (temp_path("sy-f"), temp_path("sy-l"));
+    let mut f = open(&fp);
+    let l = rusqlite::Connection::open(&lp).unwrap();
+    same_named(&mut f, &l, "PRAGMA synchronous");
+    for v in ["OFF", "normal", "FULL", "extra", "0", "1", "2", "3", "5", "9", "7", "on", "no", "yes", "foo", "-1", "'2'", "\"extra\"", "99999999999"] {
+        same_named(&mut f, &l, &format!("PRAGMA synchronous = {v}"));
+        same_named(&mut f, &l, "PRAGMA synchronous");
+        same_named(&mut f, &l, "PRAGMA main.synchronous");
+    }
+    // Every level commits and rolls back correctly, with every journal mode.
+    both_exec(&mut f, &l, "CREATE TABLE t(a INTEGER PRIMARY KEY, b)");
+    for level in ["off", "normal", "full", "extra"] {
+        for mode in ["delete", "truncate", "persist", "memory"] {
+            same_named(&mut f, &l, &format!("PRAGMA synchronous = {level}"));
+            same_named(&mut f, &l, &format!("PRAGMA journal_mode = {mode}"));
+            both_exec(&mut f, &l, "INSERT INTO t(b) VALUES (randomblob(3000)); BEGIN; DELETE FROM t; ROLLBACK; INSERT INTO t(b) VALUES (zeroblob(10));");
+            same_named(&mut f, &l, "SELECT count(*), sum(length(b)) FROM t");
+            assert_eq!(journal_state(&fp), journal_state(&lp), "{level} {mode}");
+        }
+    }
+    drop(f);
+    drop(l);
+    assert_eq!(sqlite_integrity(&fp), "ok");
+    cleanup(&fp);
+    cleanup(&lp);
+}

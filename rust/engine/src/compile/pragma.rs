@@ -2,8 +2,8 @@
 //! schema_version), page_size/page_count, table_info, index_list,
 //! index_info, integrity_check/quick_check, busy_timeout, journal_mode
 //! (delete/truncate/persist/memory/off; "wal" and unknown names only read
-//! the mode), and accepted-but-fixed settings
-//! (foreign_keys, synchronous, cache_size, encoding). Unknown pragmas do
+//! the mode), synchronous (0..3, honoured by the pager), and accepted-but-fixed
+//! settings (foreign_keys, cache_size, encoding). Unknown pragmas do
 //! nothing, as in SQLite.
 
 use super::Builder;
@@ -23,6 +23,30 @@ fn int_value(v: &PragmaValue) -> Result<i64> {
         "off" | "no" | "false" => Ok(0),
         _ => Ok(crate::value::ops::int_prefix(s.as_bytes())),
     }
+}
+
+/// SQLite's getSafetyLevel followed by the pragma's own wrapping: a
+/// leading digit means a number, else a name (unknown names mean NORMAL);
+/// the stored level is (n + 1) & 7 with 0 turned into 1, returned minus
+/// one (so 0..6).
+fn safety_level(s: &str) -> i32 {
+    let s = s.trim();
+    let n: i64 = if s.as_bytes().first().is_some_and(|c| c.is_ascii_digit()) {
+        let v = crate::value::ops::int_prefix(s.as_bytes());
+        if v > i64::from(i32::MAX) { 0 } else { v }
+    } else {
+        match s.to_ascii_lowercase().as_str() {
+            "no" | "off" | "false" => 0,
+            "full" => 2,
+            "extra" => 3,
+            _ => 1,
+        }
+    };
+    let mut level = ((n as u8).wrapping_add(1)) & 7;
+    if level == 0 {
+        level = 1;
+    }
+    i32::from(level) - 1
 }
 
 impl Builder<'_> {
@@ -184,11 +208,23 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
             b.op(Op::ResultRow, r as i32, 1, 0);
             b.one_column("journal_mode");
         }
-        "foreign_keys" | "synchronous" | "cache_size" | "encoding" | "recursive_triggers" | "secure_delete"
+        "synchronous" => {
+            let r = b.reg();
+            match value {
+                None => {
+                    b.op(Op::Synchronous, -1, r as i32, 0);
+                    b.op(Op::ResultRow, r as i32, 1, 0);
+                    b.one_column("synchronous");
+                }
+                Some(v) => {
+                    b.op(Op::Synchronous, safety_level(&v.value), r as i32, 0);
+                }
+            }
+        }
+        "foreign_keys" | "cache_size" | "encoding" | "recursive_triggers" | "secure_delete"
         | "temp_store" | "locking_mode" | "auto_vacuum" | "automatic_index" | "case_sensitive_like" => {
             if value.is_none() {
                 let v = match lname.as_str() {
-                    "synchronous" => Value::Integer(2),
                     "cache_size" => Value::Integer(-2000),
                     "encoding" => Value::Text("UTF-8".into()),
                     "locking_mode" => Value::Text("normal".into()),

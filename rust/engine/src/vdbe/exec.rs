@@ -1025,6 +1025,10 @@ impl Vm {
                     }
                     self.regs[u2] = Value::Integer(i64::from(db.busy_timeout));
                 }
+                Op::Synchronous => {
+                    let l = bt.synchronous(if p1 >= 0 { Some(p1.min(6) as u8) } else { None });
+                    self.regs[u2] = Value::Integer(i64::from(l));
+                }
                 Op::JournalMode => {
                     let want = match &insn.p4 {
                         P4::Text(t) => Some(t.as_str()),

@@ -126,6 +126,7 @@ opcodes! {
     ParseSchema => "Re-read the schema (sqlite_schema) after a DDL change.",
     PageCount => "r[P2] = number of pages of the database (P3 = 1: the page size).",
     BusyTimeout => "If P1 >= 0 set the busy timeout to P1 ms; r[P2] = the timeout.",
+    Synchronous => "If P1 >= 0 set PRAGMA synchronous to P1; r[P2] = its value.",
     JournalMode => "Set the journal mode named by P4 (text) if any; r[P2] = the mode in force.",
     IntegrityCk => "r[P1] = integrity_check report (P2 max errors) over roots P4.",
     Noop => "Do nothing.",

@@ -365,6 +365,15 @@ impl Btree {
         Ok(m.name())
     }
 
+    /// PRAGMA synchronous: sets SQLite's stored level minus one (0..6) when
+    /// given; returns the level in force.
+    pub fn synchronous(&mut self, level: Option<u8>) -> u8 {
+        if let Some(l) = level {
+            self.pager.set_synchronous(l);
+        }
+        self.pager.synchronous()
+    }
+
     /// Sets the page cache size (the cache_size pragma: negative = KiB).
     pub fn set_cache_size(&mut self, cache_size: i64) {
         self.pager.set_cache_size(cache_size);

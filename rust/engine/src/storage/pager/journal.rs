@@ -15,7 +15,7 @@
 //! sector boundary after a header's records.
 //! ```
 //!
-//! Write order (synchronous=FULL): header written with record count 0,
+//! Write order (synchronous=FULL; see `seal` for the others): header written with record count 0,
 //! records appended, then before the database is written (commit, or a
 //! cache spill): sync, write the count, sync ("seal"). Records appended
 //! after a seal start a new segment with its own header at the next sector
@@ -124,15 +124,22 @@ impl JournalWriter {
         self.n_rec
     }
 
-    /// Makes the journal durable before the database is written: sync the
-    /// records, write the record count into the header, sync again.
-    pub fn seal(&mut self) -> Result<()> {
+    /// Makes the journal durable before the database is written, per
+    /// PRAGMA synchronous (`sync`: 0 OFF, 1 NORMAL, >= 2 FULL), as SQLite's
+    /// syncJournal: FULL syncs the records, writes the record count into
+    /// the header and syncs again; NORMAL writes the count and syncs once;
+    /// OFF only writes the count.
+    pub fn seal(&mut self, sync: u8) -> Result<()> {
         if self.sealed {
             return Ok(());
         }
-        self.file.sync(SyncKind::Full)?;
+        if sync >= 2 {
+            self.file.sync(SyncKind::Full)?;
+        }
         self.file.write_at(&self.n_rec.to_be_bytes(), self.hdr_off + 8)?;
-        self.file.sync(SyncKind::Full)?;
+        if sync >= 1 {
+            self.file.sync(SyncKind::Full)?;
+        }
         self.sealed = true;
         Ok(())
     }

@@ -117,6 +117,12 @@ pub struct Pager {
     /// The file header allows no writes (write version > 1).
     header_read_only: bool,
     journal_mode: JournalMode,
+    /// PRAGMA synchronous as SQLite stores it minus one: 0 OFF (no syncs),
+    /// 1 NORMAL (journal synced once before the database is written), 2
+    /// FULL (journal synced before and after its record count is written),
+    /// 3 EXTRA (FULL, and the directory synced after the journal is
+    /// deleted); up to 6 can be set (4..6 behave as FULL).
+    synchronous: u8,
 }
 
 /// PRAGMA journal_mode for the rollback journal (WAL is not implemented).
@@ -198,6 +204,7 @@ impl Pager {
             db_dirty_on_disk: false,
             header_read_only: false,
             journal_mode: JournalMode::Delete,
+            synchronous: 2,
         };
         // Validate what is there now; sizes are read at begin_read, after
         // any hot-journal recovery.
@@ -406,7 +413,7 @@ impl Pager {
 
     fn delete_journal(&mut self) -> Result<()> {
         self.journal = None;
-        match self.vfs.delete(&self.journal_path, false) {
+        match self.vfs.delete(&self.journal_path, self.synchronous == 3) {
             Ok(()) => Ok(()),
             Err(e) if e.code == codes::IOERR_DELETE_NOENT => Ok(()),
             Err(e) => Err(e),
@@ -528,7 +535,7 @@ impl Pager {
             self.open_journal()?;
         }
         if let Some(j) = self.journal.as_mut() {
-            j.seal()?;
+            j.seal(self.synchronous)?;
         }
         if !self.lock.lock(&mut *self.file, LockLevel::Exclusive)? {
             return Ok(());
@@ -564,6 +571,15 @@ impl Pager {
             _ => Some(JournalWriter::create(&*self.vfs, &self.journal_path, self.orig_size, self.page_size)?),
         };
         Ok(())
+    }
+
+    /// PRAGMA synchronous (SQLite's level minus one, see the field).
+    pub fn synchronous(&self) -> u8 {
+        self.synchronous
+    }
+
+    pub fn set_synchronous(&mut self, level: u8) {
+        self.synchronous = level.min(6);
     }
 
     pub fn journal_mode(&self) -> JournalMode {
@@ -625,12 +641,20 @@ impl Pager {
                 }
                 let opts = OpenOptions { read_only: false, create: false, exclusive: false, kind: FileKind::MainJournal };
                 let mut j = self.vfs.open(&self.journal_path, opts)?;
-                if self.journal_mode == JournalMode::Truncate {
+                // As SQLite: TRUNCATE syncs under FULL, PERSIST unless OFF.
+                let sync = if self.journal_mode == JournalMode::Truncate {
                     j.truncate(0)?;
-                } else if j.size()? > 0 {
-                    j.write_at(&[0u8; 28], 0)?;
+                    self.synchronous >= 2
+                } else {
+                    if j.size()? > 0 {
+                        j.write_at(&[0u8; 28], 0)?;
+                    }
+                    self.synchronous >= 1
+                };
+                if sync {
+                    j.sync(SyncKind::Full)?;
                 }
-                j.sync(SyncKind::Full)
+                Ok(())
             }
         }
     }
@@ -674,7 +698,7 @@ impl Pager {
                 self.open_journal()?;
             }
             if let Some(j) = self.journal.as_mut() {
-                j.seal()?;
+                j.seal(self.synchronous)?;
             }
             self.lock_busy(LockLevel::Exclusive)?;
             self.db_dirty_on_disk = true;
@@ -691,7 +715,9 @@ impl Pager {
             if self.file.size()? > u64::from(self.db_size) * ps {
                 self.file.truncate(u64::from(self.db_size) * ps)?;
             }
-            self.file.sync(SyncKind::Full)?;
+            if self.synchronous > 0 {
+                self.file.sync(SyncKind::Full)?;
+            }
             self.finish_journal()?;
             self.db_dirty_on_disk = false;
             self.cache.mark_all_clean();

@@ -7,6 +7,13 @@
 //! LEFT JOIN: a flag register records whether the right side matched; if it
 //! did not, the cursor is set to a NULL row and the body runs once more,
 //! after the ON terms and before the WHERE terms of that level.
+//!
+//! RIGHT/FULL JOIN (one per nest, right side a table, FROM order kept): the
+//! right level always scans; every rowid of it that passes its ON terms goes
+//! into an in-memory set. When the outer loops end, a second pass NULLs the
+//! cursors of the earlier levels and reruns the right level (and the levels
+//! after it) over the rows not in the set, skipping its ON terms. WHERE terms
+//! are all tested at the right level or later so both passes apply them.
 
 use super::expr::has_subquery;
 use super::resolve::ColRef;
@@ -22,7 +29,22 @@ use std::rc::Rc;
 #[derive(Clone, Debug, Default)]
 pub struct JoinInfo {
     pub left: bool,
+    /// RIGHT (or, with `left`, FULL) join: rows of this source that no
+    /// earlier row matched come out once more with the earlier sources NULL.
+    pub right: bool,
     pub on: Vec<Expr>,
+}
+
+/// State of the one RIGHT/FULL join of a loop nest: the level of its right
+/// source, the register that is 1 during the unmatched-rows pass, the
+/// in-memory set of rowids that matched, the address where that level's
+/// loop starts and the jumps out of it once the second pass is over.
+struct RightPass {
+    level: usize,
+    pass: usize,
+    set: i32,
+    entry: i32,
+    done: Vec<usize>,
 }
 
 enum Plan {
@@ -374,7 +396,8 @@ impl Builder<'_> {
         if let Some(w) = where_ {
             split_and(w, &mut terms);
         }
-        let owned_on: Vec<Vec<Expr>> = joins.iter().map(|j| if j.left { Vec::new() } else { j.on.clone() }).collect();
+        let owned_on: Vec<Vec<Expr>> = joins.iter().map(|j| if j.left || j.right { Vec::new() } else { j.on.clone() }).collect();
+        let n_where = terms.len();
         let mut all: Vec<&Expr> = terms;
         for o in &owned_on {
             for e in o {
@@ -382,13 +405,35 @@ impl Builder<'_> {
             }
         }
         let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
-        if n > 1 && !joins.iter().any(|j| j.left) {
+        if n > 1 && !joins.iter().any(|j| j.left || j.right) {
             let order = self.choose_order(&all, n);
             if let Some(f) = self.frames.last_mut() {
                 f.order = order;
             }
         }
-        let levels: Vec<usize> = all.iter().map(|t| self.term_level(t).unwrap_or(0)).collect();
+        let right_at = joins.iter().position(|j| j.right).filter(|_| n > 1);
+        let levels: Vec<usize> = all
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                let l = self.term_level(t).unwrap_or(0);
+                match right_at {
+                    Some(j) if k < n_where => l.max(j),
+                    _ => l,
+                }
+            })
+            .collect();
+        let mut rp = match right_at {
+            Some(j) => {
+                let pass = self.reg();
+                self.op(Op::Integer, 0, pass as i32, 0);
+                let set = self.cursor();
+                let ki = Rc::new(crate::storage::record::KeyInfo { collations: vec![crate::storage::record::Collation::Binary], desc: vec![false] });
+                self.emit(Op::OpenEphemeral, set, 1, 0, P4::KeyInfo(ki), 0);
+                Some(RightPass { level: j, pass, set, entry: 0, done: Vec::new() })
+            }
+            None => None,
+        };
         if n == 0 {
             let mut skips = Vec::new();
             for t in &all {
@@ -399,22 +444,50 @@ impl Builder<'_> {
             self.patch_all(&skips);
             return Ok(());
         }
-        self.gen_level(0, joins, &all, &levels, body)
+        self.gen_level(0, joins, &all, &levels, body, &mut rp)?;
+        if let Some(rp) = rp {
+            // Second pass: earlier levels NULL, right level over unmatched rows.
+            let over = self.op(Op::If, rp.pass as i32, 0, 0);
+            self.op(Op::Integer, 1, rp.pass as i32, 0);
+            for l in 0..rp.level {
+                let f = self.frames.last().expect("frame");
+                let src = &f.sources[f.source_at(l)];
+                let (cur, root) = (src.cursor, src.table.root);
+                if root != 0 {
+                    // The loop may never have reached this level's open.
+                    self.op(Op::OpenRead, cur, root as i32, 0);
+                }
+                self.op(Op::NullRow, cur, 0, 0);
+            }
+            self.op(Op::Goto, 0, rp.entry, 0);
+            self.patch(over);
+            self.patch_all(&rp.done);
+        }
+        Ok(())
     }
 
-    fn gen_level(&mut self, i: usize, joins: &[JoinInfo], terms: &[&Expr], levels: &[usize], body: &mut Body<'_>) -> Result<()> {
+    fn gen_level(
+        &mut self,
+        i: usize,
+        joins: &[JoinInfo],
+        terms: &[&Expr],
+        levels: &[usize],
+        body: &mut Body<'_>,
+        rp: &mut Option<RightPass>,
+    ) -> Result<()> {
         let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
         let si = self.frames.last().expect("frame").source_at(i);
         let src = self.frames.last().expect("frame").sources[si].clone();
         let cur = src.cursor;
         let left = joins.get(si).map_or(false, |j| j.left);
-        let on: Vec<Expr> = if left { joins[si].on.clone() } else { Vec::new() };
+        let right = rp.as_ref().map_or(false, |r| r.level == i);
+        let on: Vec<Expr> = if left || right { joins[si].on.clone() } else { Vec::new() };
         let here_terms: Vec<&Expr> = terms.iter().zip(levels).filter(|(_, l)| **l == i).map(|(t, _)| *t).collect();
         let mut seek_terms: Vec<&Expr> = on.iter().collect();
-        if !left {
+        if !left && !right {
             seek_terms.extend(here_terms.iter().copied());
         }
-        let plan = self.choose_plan(i, &seek_terms);
+        let plan = if right { Plan::Scan } else { self.choose_plan(i, &seek_terms) };
         let detail = match &plan {
             Plan::Scan => format!("SCAN {}", src.name),
             Plan::Rowid(_) | Plan::RowidIn(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
@@ -447,6 +520,9 @@ impl Builder<'_> {
             }
         };
         self.note_plan(detail);
+        if let Some(r) = rp.as_mut().filter(|r| r.level == i) {
+            r.entry = self.here();
+        }
         if src.table.root != 0 {
             self.op(Op::OpenRead, cur, src.table.root as i32, 0);
         }
@@ -585,6 +661,16 @@ impl Builder<'_> {
             }
         }
         let _ = idx_keys;
+        let mut to_body = None;
+        if let Some(r) = rp.as_ref().filter(|_| right) {
+            let (pass, set) = (r.pass, r.set);
+            let normal = self.op(Op::IfNot, pass as i32, 0, 1);
+            let rr = self.reg();
+            self.op(Op::Rowid, cur, rr as i32, 0);
+            nexts.push(self.emit(Op::Found, set, 0, rr as i32, P4::Int64(1), 0));
+            to_body = Some(self.op(Op::Goto, 0, 0, 0));
+            self.patch(normal);
+        }
         for t in &on {
             let r = self.expr_reg(t)?;
             nexts.push(self.op(Op::IfNot, r as i32, 0, 1));
@@ -592,13 +678,22 @@ impl Builder<'_> {
         if let Some(f) = rflag {
             self.op(Op::Integer, 1, f as i32, 0);
         }
+        if let Some(r) = rp.as_ref().filter(|_| right) {
+            let set = r.set;
+            let rr = self.reg();
+            self.op(Op::Rowid, cur, rr as i32, 0);
+            self.op(Op::SorterInsert, set, rr as i32, 1);
+        }
         let body_start = self.here();
+        if let Some(g) = to_body {
+            self.patch(g);
+        }
         for t in &here_terms {
             let r = self.expr_reg(t)?;
             nexts.push(self.op(Op::IfNot, r as i32, 0, 1));
         }
         if i + 1 < n {
-            self.gen_level(i + 1, joins, terms, levels, body)?;
+            self.gen_level(i + 1, joins, terms, levels, body, rp)?;
         } else {
             body(self)?;
         }
@@ -621,6 +716,11 @@ impl Builder<'_> {
             }
         }
         self.patch_all(&exits);
+        if let Some(r) = rp.as_mut().filter(|_| right) {
+            let pass = r.pass;
+            let d = self.op(Op::If, pass as i32, 0, 0);
+            r.done.push(d);
+        }
         if let Some(f) = rflag {
             let done = self.op(Op::If, f as i32, 0, 0);
             self.op(Op::Integer, 1, f as i32, 0);

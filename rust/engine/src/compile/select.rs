@@ -152,7 +152,19 @@ impl<'s> Builder<'s> {
                     return Err(Error::sql("nested joins on the right side are not supported yet"));
                 }
                 match op.kind {
-                    JoinKind::Right | JoinKind::Full => return Err(Error::sql("RIGHT and FULL OUTER JOINs are not supported yet")),
+                    JoinKind::Right | JoinKind::Full => {
+                        if joins.iter().any(|j| j.right) {
+                            return Err(Error::sql("more than one RIGHT or FULL JOIN in a FROM clause is not supported yet"));
+                        }
+                        if frame.sources[first_right].table.root == 0 {
+                            return Err(Error::sql("RIGHT and FULL JOINs with a subquery or view on the right are not supported yet"));
+                        }
+                        if op.natural || matches!(constraint, Some(JoinConstraint::Using(_))) {
+                            return Err(Error::sql("RIGHT and FULL JOINs with USING or NATURAL are not supported yet"));
+                        }
+                        joins[first_right].right = true;
+                        joins[first_right].left = op.kind == JoinKind::Full;
+                    }
                     JoinKind::Left => joins[first_right].left = true,
                     _ => {}
                 }

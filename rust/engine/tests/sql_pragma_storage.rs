@@ -232,3 +232,63 @@ fn synchronous_pragma_matches_sqlite() {
     cleanup(&fp);
     cleanup(&lp);
 }
+
+#[test]
+fn cache_freelist_max_page_count_match_sqlite() {
+    let (fp, lp) = (temp_path("cf-f"), temp_path("cf-l"));
+    let mut f = open(&fp);
+    let l = rusqlite::Connection::open(&lp).unwrap();
+    for sql in [
+        "PRAGMA cache_size",
+        "PRAGMA cache_size = 100",
+        "PRAGMA cache_size",
+        "PRAGMA cache_size = -500",
+        "PRAGMA main.cache_size",
+        "PRAGMA cache_size = 0",
+        "PRAGMA cache_size",
+        "PRAGMA cache_size = abc",
+        "PRAGMA cache_size",
+        "PRAGMA cache_size = 12",
+        "PRAGMA freelist_count",
+        "PRAGMA max_page_count",
+        "PRAGMA page_count",
+    ] {
+        same_named(&mut f, &l, sql);
+    }
+    both_exec(&mut f, &l, "CREATE TABLE t(a INTEGER PRIMARY KEY, b); CREATE TABLE u(x);");
+    both_exec(&mut f, &l, "INSERT INTO t(b) VALUES (zeroblob(3000)), (zeroblob(3000)), (zeroblob(3000)), (zeroblob(3000)), (zeroblob(3000)), (zeroblob(3000));");
+    same_named(&mut f, &l, "PRAGMA freelist_count");
+    same_named(&mut f, &l, "PRAGMA page_count");
+    both_exec(&mut f, &l, "DELETE FROM t WHERE a > 2;");
+    same_named(&mut f, &l, "PRAGMA freelist_count");
+    both_exec(&mut f, &l, "DROP TABLE u;");
+    same_named(&mut f, &l, "PRAGMA freelist_count");
+    for sql in [
+        "PRAGMA max_page_count = 1",
+        "PRAGMA max_page_count",
+        "PRAGMA max_page_count = 0",
+        "PRAGMA max_page_count = -5",
+        "PRAGMA max_page_count = 0x20",
+        "PRAGMA max_page_count = 99999999999",
+        "PRAGMA max_page_count = 12",
+        "PRAGMA max_page_count",
+    ] {
+        same_named(&mut f, &l, sql);
+    }
+    // Growing past the limit: SQLITE_FULL, and the transaction is undone.
+    let sql = "INSERT INTO t(b) SELECT zeroblob(3000) FROM t, t AS t2, t AS t3";
+    same(&mut f, &l, sql);
+    let full = query(&mut f, "INSERT INTO t(b) VALUES (zeroblob(100000))");
+    assert_eq!(full, Err((13, "database or disk is full".to_string())));
+    same(&mut f, &l, "INSERT INTO t(b) VALUES (zeroblob(100000))");
+    same_named(&mut f, &l, "SELECT count(*), sum(length(b)) FROM t");
+    same_named(&mut f, &l, "PRAGMA page_count");
+    same_named(&mut f, &l, "PRAGMA max_page_count = 1000");
+    same(&mut f, &l, "INSERT INTO t(b) VALUES (zeroblob(100000))");
+    same_named(&mut f, &l, "SELECT count(*), sum(length(b)) FROM t");
+    drop(f);
+    drop(l);
+    assert_eq!(sqlite_integrity(&fp), "ok");
+    cleanup(&fp);
+    cleanup(&lp);
+}

@@ -208,6 +208,48 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
             b.op(Op::ResultRow, r as i32, 1, 0);
             b.one_column("journal_mode");
         }
+        "freelist_count" => {
+            b.begin(false);
+            let r = b.reg();
+            b.op(Op::PageCount, 0, r as i32, 2);
+            b.op(Op::ResultRow, r as i32, 1, 0);
+            b.one_column("freelist_count");
+        }
+        "max_page_count" => {
+            // SQLite: a decimal or hex value clamped to 0..=0xfffffffe, else 0 (read).
+            let n: i64 = match value {
+                Some(v) => {
+                    let s = v.value.trim();
+                    let parsed = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+                        u64::from_str_radix(h, 16).ok().map(|x| x.min(0xffff_fffe) as i64)
+                    } else {
+                        s.parse::<i64>().ok()
+                    };
+                    parsed.unwrap_or(0).clamp(0, 0xffff_fffe)
+                }
+                None => 0,
+            };
+            b.begin(false);
+            let r = b.reg();
+            b.op(Op::MaxPgcnt, n as u32 as i32, r as i32, 0);
+            b.op(Op::ResultRow, r as i32, 1, 0);
+            b.one_column("max_page_count");
+        }
+        "cache_size" => {
+            let r = b.reg();
+            match value {
+                None => {
+                    b.op(Op::CacheSize, 0, r as i32, 0);
+                    b.op(Op::ResultRow, r as i32, 1, 0);
+                    b.one_column("cache_size");
+                }
+                Some(v) => {
+                    // sqlite3Atoi: leading sign and digits, else 0.
+                    let n = crate::value::ops::int_prefix(v.value.trim().as_bytes()).clamp(i64::from(i32::MIN), i64::from(i32::MAX));
+                    b.op(Op::CacheSize, n as i32, r as i32, 1);
+                }
+            }
+        }
         "synchronous" => {
             let r = b.reg();
             match value {
@@ -221,11 +263,10 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                 }
             }
         }
-        "foreign_keys" | "cache_size" | "encoding" | "recursive_triggers" | "secure_delete"
+        "foreign_keys" | "encoding" | "recursive_triggers" | "secure_delete"
         | "temp_store" | "locking_mode" | "auto_vacuum" | "automatic_index" | "case_sensitive_like" => {
             if value.is_none() {
                 let v = match lname.as_str() {
-                    "cache_size" => Value::Integer(-2000),
                     "encoding" => Value::Text("UTF-8".into()),
                     "locking_mode" => Value::Text("normal".into()),
                     "automatic_index" => Value::Integer(1),

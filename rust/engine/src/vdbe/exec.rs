@@ -532,7 +532,7 @@ impl Vm {
                     }
                     let cookie = bt.get_meta(Meta::SchemaCookie)?;
                     if cookie != db.schema.cookie {
-                        db.schema = Rc::new(schema::load::load(bt)?);
+                        db.install_schema(schema::load::load(bt)?);
                     }
                     if cookie as i32 != p3 {
                         return Err(Error::new(codes::SCHEMA, "database schema has changed"));
@@ -1012,10 +1012,34 @@ impl Vm {
                 }
                 Op::Clear => bt.clear_tree(p1 as u32)?,
                 Op::ParseSchema => {
-                    db.schema = Rc::new(schema::load::load(bt)?);
+                    db.install_schema(schema::load::load(bt)?);
+                }
+                Op::TempView => {
+                    let P4::Text(t) = &insn.p4 else { return Err(internal("TempView without text")) };
+                    let key = |n: &str| n.to_ascii_lowercase();
+                    if p1 == 1 {
+                        let Ok(Some((ferrolite_parser::ast::Stmt::CreateView(cv), _))) = ferrolite_parser::parse_one(t) else {
+                            return Err(internal("TempView text is not CREATE VIEW"));
+                        };
+                        let v = Rc::new(crate::schema::View { name: cv.name.name.clone(), columns: cv.columns.clone(), select: (*cv.select).clone(), sql: t.clone() });
+                        db.temp_views.retain(|x| key(&x.name) != key(&v.name));
+                        db.temp_views.push(v);
+                    } else {
+                        db.temp_views.retain(|x| key(&x.name) != key(t));
+                        let mut s = (*db.schema).clone();
+                        s.views.remove(&key(t));
+                        s.temp_views.remove(&key(t));
+                        db.schema = Rc::new(s);
+                    }
+                    let s = (*db.schema).clone();
+                    db.install_schema(s);
                 }
                 Op::PageCount => {
-                    let v = if p3 == 1 { bt.page_size() } else { bt.page_count()? };
+                    let v = match p3 {
+                        1 => bt.page_size(),
+                        2 => bt.freelist_count()?,
+                        _ => bt.page_count()?,
+                    };
                     self.regs[u2] = Value::Integer(i64::from(v));
                 }
                 Op::BusyTimeout => {
@@ -1024,6 +1048,13 @@ impl Vm {
                         bt.set_busy_timeout(p1 as u32);
                     }
                     self.regs[u2] = Value::Integer(i64::from(db.busy_timeout));
+                }
+                Op::CacheSize => {
+                    let v = bt.cache_size(if p3 == 1 { Some(i64::from(p1)) } else { None });
+                    self.regs[u2] = Value::Integer(v);
+                }
+                Op::MaxPgcnt => {
+                    self.regs[u2] = Value::Integer(i64::from(bt.max_page_count(p1 as u32)));
                 }
                 Op::Synchronous => {
                     let l = bt.synchronous(if p1 >= 0 { Some(p1.min(6) as u8) } else { None });

@@ -365,6 +365,33 @@ impl Btree {
         Ok(m.name())
     }
 
+    /// PRAGMA cache_size: sets it when given; returns the value in force.
+    pub fn cache_size(&mut self, size: Option<i64>) -> i64 {
+        if let Some(s) = size {
+            self.pager.set_cache_size(s);
+        }
+        self.pager.cache_size()
+    }
+
+    /// PRAGMA max_page_count (inside a transaction): `n` > 0 sets the limit
+    /// to max(n, pages in use); returns the limit.
+    pub fn max_page_count(&mut self, n: u32) -> u32 {
+        self.pager.max_page_count(n)
+    }
+
+    /// PRAGMA freelist_count: header offset 36 (inside a transaction).
+    pub fn freelist_count(&mut self) -> Result<u32> {
+        if self.pager.state() == PagerState::None {
+            return Err(Error::misuse("freelist_count outside a transaction"));
+        }
+        if self.pager.db_size() == 0 {
+            return Ok(0);
+        }
+        let p = self.pager.get(1)?;
+        let d = p.borrow();
+        Ok(get_u32(&d, 36))
+    }
+
     /// PRAGMA synchronous: sets SQLite's stored level minus one (0..6) when
     /// given; returns the level in force.
     pub fn synchronous(&mut self, level: Option<u8>) -> u8 {

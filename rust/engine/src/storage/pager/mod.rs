@@ -123,6 +123,8 @@ pub struct Pager {
     /// 3 EXTRA (FULL, and the directory synced after the journal is
     /// deleted); up to 6 can be set (4..6 behave as FULL).
     synchronous: u8,
+    /// PRAGMA max_page_count: growing the file past it is SQLITE_FULL.
+    max_page_count: u32,
 }
 
 /// PRAGMA journal_mode for the rollback journal (WAL is not implemented).
@@ -205,6 +207,7 @@ impl Pager {
             header_read_only: false,
             journal_mode: JournalMode::Delete,
             synchronous: 2,
+            max_page_count: 0xffff_fffe,
         };
         // Validate what is there now; sizes are read at begin_read, after
         // any hot-journal recovery.
@@ -268,6 +271,20 @@ impl Pager {
 
     pub fn set_busy_timeout(&mut self, ms: u32) {
         self.busy_timeout_ms = ms;
+    }
+
+    /// PRAGMA cache_size as last set (negative = KiB).
+    pub fn cache_size(&self) -> i64 {
+        self.cache_size
+    }
+
+    /// PRAGMA max_page_count: `n` > 0 sets the limit to max(n, current
+    /// size) as SQLite's OP_MaxPgcnt; returns the limit in force.
+    pub fn max_page_count(&mut self, n: u32) -> u32 {
+        if n > 0 {
+            self.max_page_count = n.max(self.db_size);
+        }
+        self.max_page_count
     }
 
     pub fn set_cache_size(&mut self, cache_size: i64) {
@@ -665,14 +682,14 @@ impl Pager {
         if self.state != PagerState::Write {
             return Err(Error::misuse("page allocation outside a write transaction"));
         }
-        if self.db_size >= 0x7fff_fffe {
+        let mut pgno = self.db_size + 1;
+        if pgno == self.lock_page() {
+            pgno += 1;
+        }
+        if self.db_size >= 0x7fff_fffe || pgno > self.max_page_count {
             return Err(Error::new(codes::FULL, "database or disk is full"));
         }
-        self.db_size += 1;
-        if self.db_size == self.lock_page() {
-            self.db_size += 1;
-        }
-        let pgno = self.db_size;
+        self.db_size = pgno;
         let p = Rc::new(RefCell::new(vec![0u8; self.page_size as usize]));
         self.cache.insert(pgno, p, true);
         self.maybe_spill()?;

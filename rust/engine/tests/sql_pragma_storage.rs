@@ -292,3 +292,33 @@ fn cache_freelist_max_page_count_match_sqlite() {
     cleanup(&fp);
     cleanup(&lp);
 }
+
+#[test]
+fn page_size_on_an_empty_database_matches_sqlite() {
+    for size in ["1024", "512", "65536", "8192", "1000", "0", "131072"] {
+        let (fp, lp) = (temp_path(&format!("ps{size}-f")), temp_path(&format!("ps{size}-l")));
+        let mut f = open(&fp);
+        let l = rusqlite::Connection::open(&lp).unwrap();
+        same_named(&mut f, &l, "PRAGMA page_size");
+        same_named(&mut f, &l, &format!("PRAGMA page_size = {size}"));
+        same_named(&mut f, &l, "PRAGMA page_size");
+        both_exec(&mut f, &l, "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, zeroblob(5000)), (2, 'x');");
+        same_named(&mut f, &l, "PRAGMA page_size");
+        same_named(&mut f, &l, "PRAGMA page_count");
+        // Once the database has pages the size stays.
+        same_named(&mut f, &l, "PRAGMA page_size = 2048");
+        same_named(&mut f, &l, "PRAGMA page_size");
+        same_named(&mut f, &l, "SELECT a, length(b) FROM t");
+        drop(f);
+        drop(l);
+        assert_eq!(std::fs::metadata(&fp).unwrap().len(), std::fs::metadata(&lp).unwrap().len(), "size {size}");
+        assert_eq!(sqlite_integrity(&fp), "ok", "size {size}");
+        let mut f = open(&fp);
+        let l = rusqlite::Connection::open(&lp).unwrap();
+        same_named(&mut f, &l, "PRAGMA page_size");
+        drop(f);
+        drop(l);
+        cleanup(&fp);
+        cleanup(&lp);
+    }
+}

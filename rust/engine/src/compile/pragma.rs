@@ -93,6 +93,15 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                 b.op(Op::PageCount, 0, r as i32, (lname == "page_size") as i32);
                 b.op(Op::ResultRow, r as i32, 1, 0);
                 b.one_column(&lname);
+            } else if let Some(v) = value {
+                // As SQLite: a power of two in 512..=65536 applies to a
+                // database with no pages yet; anything else is ignored.
+                let n = crate::value::ops::int_prefix(v.value.trim().as_bytes());
+                if (512..=65536).contains(&n) && (n as u32).is_power_of_two() {
+                    b.begin(false);
+                    let r = b.reg();
+                    b.op(Op::PageCount, n as i32, r as i32, 3);
+                }
             }
         }
         "table_info" | "table_xinfo" => {

@@ -1038,6 +1038,11 @@ impl Vm {
                     let v = match p3 {
                         1 => bt.page_size(),
                         2 => bt.freelist_count()?,
+                        3 => {
+                            // PRAGMA page_size = P1: only an empty database changes.
+                            bt.set_page_size(p1 as u32);
+                            bt.page_size()
+                        }
                         _ => bt.page_count()?,
                     };
                     self.regs[u2] = Value::Integer(i64::from(v));

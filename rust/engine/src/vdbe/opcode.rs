@@ -125,7 +125,7 @@ opcodes! {
     Clear => "Delete every entry of the b-tree rooted at P1.",
     ParseSchema => "Re-read the schema (sqlite_schema) after a DDL change.",
     TempView => "P1 = 1: add the TEMP view whose CREATE VIEW text is P4; P1 = 0: drop the TEMP view named P4.",
-    PageCount => "r[P2] = number of pages of the database (P3 = 1: the page size, 2: the freelist count).",
+    PageCount => "r[P2] = number of pages of the database (P3 = 1: the page size, 2: the freelist count, 3: set the page size of an empty database to P1 first, r[P2] = page size).",
     BusyTimeout => "If P1 >= 0 set the busy timeout to P1 ms; r[P2] = the timeout.",
     CacheSize => "If P3 = 1 set PRAGMA cache_size to P1; r[P2] = its value.",
     MaxPgcnt => "If P1 > 0 set the max page count to max(P1, pages in use); r[P2] = the max page count.",

@@ -145,6 +145,7 @@ impl Connection {
                 busy_timeout: 0,
                 savepoints: Vec::new(),
                 savepoint_txn: false,
+                temp_views: Vec::new(),
             },
             stmts: HashMap::new(),
             next_id: 1,
@@ -175,7 +176,7 @@ impl Connection {
         if started {
             let _ = self.bt.rollback();
         }
-        self.db.schema = Rc::new(r?);
+        self.db.install_schema(r?);
         self.schema_loaded = true;
         Ok(())
     }
@@ -229,7 +230,8 @@ impl Connection {
             if cookie == self.db.schema.cookie {
                 return Ok(false);
             }
-            self.db.schema = Rc::new(schema::load::load(&mut self.bt)?);
+            let s = schema::load::load(&mut self.bt)?;
+            self.db.install_schema(s);
             Ok(true)
         })();
         let _ = self.bt.rollback();

@@ -244,6 +244,10 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
         }
         DropKind::View | DropKind::Trigger => {
             let what = if kind == DropKind::View { "view" } else { "trigger" };
+            if kind == DropKind::View && b.schema.temp_views.contains(&n.to_ascii_lowercase()) {
+                b.emit(Op::TempView, 0, 0, 0, P4::Text(n.clone()), 0);
+                return Ok(());
+            }
             let found = b.schema.others.get(&n.to_ascii_lowercase()).filter(|o| o.kind == what).cloned();
             let Some(o) = found else {
                 if if_exists {
@@ -262,9 +266,6 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
 
 pub fn create_view(b: &mut Builder<'_>, v: &CreateView) -> Result<()> {
     Builder::check_main(&v.name)?;
-    if v.temporary {
-        return Err(Error::sql("TEMP views are not supported yet"));
-    }
     let name = &v.name.name;
     if b.schema.view(name).is_some() {
         if v.if_not_exists {
@@ -277,6 +278,12 @@ pub fn create_view(b: &mut Builder<'_>, v: &CreateView) -> Result<()> {
         return Err(Error::sql(format!("table {name} already exists")));
     }
     let sql = format!("CREATE VIEW {}", b.tail_text(v.name_start));
+    if v.temporary {
+        // Per connection and never in the file: the VM adds it to the
+        // in-memory schema.
+        b.emit(Op::TempView, 1, 0, 0, P4::Text(sql), 0);
+        return Ok(());
+    }
     b.begin(true);
     let zero = b.reg();
     b.op(Op::Integer, 0, zero as i32, 0);

@@ -48,6 +48,9 @@ fn writable_table(b: &Builder<'_>, name: &QualifiedName) -> Result<Rc<Table>> {
             return Err(Error::sql(format!("unknown database {s}")));
         }
     }
+    if b.schema.table(&name.name).is_none() && b.schema.view(&name.name).is_some() {
+        return Err(Error::sql(format!("cannot modify {} because it is a view", name.name)));
+    }
     let t = b.schema.table(&name.name).cloned().ok_or_else(|| Error::sql(format!("no such table: {}", name.name)))?;
     if t.root == 1 {
         return Err(Error::sql(format!("table {} may not be modified", name.name)));

@@ -131,6 +131,8 @@ pub struct Schema {
     pub others: HashMap<String, OtherObject>,
     pub views: HashMap<String, Rc<View>>,
     pub triggers: Vec<Rc<Trigger>>,
+    /// Lower-case names of the connection's TEMP views (also in `views`).
+    pub temp_views: std::collections::HashSet<String>,
 }
 
 impl Schema {

@@ -38,6 +38,21 @@ pub struct DbState {
     /// The transaction was opened by SAVEPOINT (RELEASE of the outermost
     /// savepoint commits it).
     pub savepoint_txn: bool,
+    /// TEMP views of this connection (never written to the file), kept
+    /// across schema reloads: `install_schema` adds them to every schema.
+    pub temp_views: Vec<Rc<crate::schema::View>>,
+}
+
+impl DbState {
+    /// Makes `s` (just read from the file) the current schema, with this
+    /// connection's TEMP views added.
+    pub fn install_schema(&mut self, mut s: Schema) {
+        for v in &self.temp_views {
+            s.temp_views.insert(v.name.to_ascii_lowercase());
+            s.views.insert(v.name.to_ascii_lowercase(), v.clone());
+        }
+        self.schema = Rc::new(s);
+    }
 }
 
 /// Comparison flags carried in P5 of Eq..Ge.

@@ -322,3 +322,52 @@ fn page_size_on_an_empty_database_matches_sqlite() {
         cleanup(&lp);
     }
 }
+
+/// What a second connection (real SQLite) can do while `holder` is idle.
+fn other_can(path: &str) -> (bool, bool) {
+    let o = rusqlite::Connection::open(path).unwrap();
+    o.busy_timeout(std::time::Duration::from_millis(50)).unwrap();
+    let read = o.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).is_ok();
+    let write = o.execute_batch("INSERT INTO t VALUES (99)").is_ok();
+    (read, write)
+}
+
+#[test]
+fn locking_mode_exclusive_keeps_locks_like_sqlite() {
+    let (fp, lp) = (temp_path("lk-f"), temp_path("lk-l"));
+    let mut f = open(&fp);
+    let l = rusqlite::Connection::open(&lp).unwrap();
+    both_exec(&mut f, &l, "CREATE TABLE t(a);");
+    for sql in ["PRAGMA locking_mode", "PRAGMA locking_mode = bogus", "PRAGMA locking_mode = EXCLUSIVE", "PRAGMA main.locking_mode"] {
+        same_named(&mut f, &l, sql);
+    }
+    assert_eq!(other_can(&fp), other_can(&lp), "before any transaction");
+    same_named(&mut f, &l, "SELECT count(*) FROM t");
+    // After a read: SHARED kept (others read, cannot write).
+    let got = other_can(&fp);
+    assert_eq!(got, other_can(&lp), "after a read");
+    assert_eq!(got, (true, false));
+    same_named(&mut f, &l, "SELECT count(*) FROM t");
+    both_exec(&mut f, &l, "INSERT INTO t VALUES (1);");
+    // After a write: EXCLUSIVE kept; the DELETE journal is zeroed, not deleted.
+    let got = other_can(&fp);
+    assert_eq!(got, other_can(&lp), "after a write");
+    assert_eq!(got, (false, false));
+    assert_eq!(journal_state(&fp), journal_state(&lp));
+    assert_eq!(journal_state(&fp), JournalState::ZeroedHeader);
+    same_named(&mut f, &l, "SELECT count(*) FROM t");
+    both_exec(&mut f, &l, "BEGIN; INSERT INTO t VALUES (2); ROLLBACK;");
+    same_named(&mut f, &l, "SELECT count(*) FROM t");
+    // Back to NORMAL: the locks go when the next transaction ends.
+    same_named(&mut f, &l, "PRAGMA locking_mode = normal");
+    same_named(&mut f, &l, "SELECT count(*) FROM t");
+    let got = other_can(&fp);
+    assert_eq!(got, other_can(&lp), "normal again");
+    assert_eq!(got, (true, true));
+    same_named(&mut f, &l, "SELECT count(*) FROM t");
+    drop(f);
+    drop(l);
+    assert_eq!(sqlite_integrity(&fp), "ok");
+    cleanup(&fp);
+    cleanup(&lp);
+}

@@ -2,9 +2,10 @@
 //! schema_version), page_size/page_count, table_info, index_list,
 //! index_info, integrity_check/quick_check, busy_timeout, journal_mode
 //! (delete/truncate/persist/memory/off; "wal" and unknown names only read
-//! the mode), synchronous (0..3, honoured by the pager), and accepted-but-fixed
-//! settings (foreign_keys, cache_size, encoding). Unknown pragmas do
-//! nothing, as in SQLite.
+//! the mode), synchronous (0..3, honoured by the pager), cache_size,
+//! freelist_count, max_page_count, page_size = N (empty database only),
+//! locking_mode (normal/exclusive), and accepted-but-fixed settings
+//! (foreign_keys, encoding, ...). Unknown pragmas do nothing, as in SQLite.
 
 use super::Builder;
 use crate::error::{Error, Result};
@@ -259,6 +260,17 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                 }
             }
         }
+        "locking_mode" => {
+            let p1 = match value.map(|v| v.value.to_ascii_lowercase()) {
+                Some(s) if s == "exclusive" => 1,
+                Some(s) if s == "normal" => 0,
+                _ => -1,
+            };
+            let r = b.reg();
+            b.op(Op::LockingMode, p1, r as i32, 0);
+            b.op(Op::ResultRow, r as i32, 1, 0);
+            b.one_column("locking_mode");
+        }
         "synchronous" => {
             let r = b.reg();
             match value {
@@ -273,17 +285,14 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
             }
         }
         "foreign_keys" | "encoding" | "recursive_triggers" | "secure_delete"
-        | "temp_store" | "locking_mode" | "auto_vacuum" | "automatic_index" | "case_sensitive_like" => {
+        | "temp_store" | "auto_vacuum" | "automatic_index" | "case_sensitive_like" => {
             if value.is_none() {
                 let v = match lname.as_str() {
                     "encoding" => Value::Text("UTF-8".into()),
-                    "locking_mode" => Value::Text("normal".into()),
                     "automatic_index" => Value::Integer(1),
                     _ => Value::Integer(0),
                 };
                 b.const_rows(&[lname.as_str()], &[vec![v]]);
-            } else if lname == "locking_mode" {
-                b.const_rows(&["locking_mode"], &[vec![Value::Text("normal".into())]]);
             }
         }
         _ => {}

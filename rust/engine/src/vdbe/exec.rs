@@ -1061,6 +1061,10 @@ impl Vm {
                 Op::MaxPgcnt => {
                     self.regs[u2] = Value::Integer(i64::from(bt.max_page_count(p1 as u32)));
                 }
+                Op::LockingMode => {
+                    let e = bt.locking_mode(if p1 >= 0 { Some(p1 == 1) } else { None });
+                    self.regs[u2] = Value::Text(if e { "exclusive" } else { "normal" }.to_string());
+                }
                 Op::Synchronous => {
                     let l = bt.synchronous(if p1 >= 0 { Some(p1.min(6) as u8) } else { None });
                     self.regs[u2] = Value::Integer(i64::from(l));

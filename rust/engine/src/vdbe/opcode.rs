@@ -129,6 +129,7 @@ opcodes! {
     BusyTimeout => "If P1 >= 0 set the busy timeout to P1 ms; r[P2] = the timeout.",
     CacheSize => "If P3 = 1 set PRAGMA cache_size to P1; r[P2] = its value.",
     MaxPgcnt => "If P1 > 0 set the max page count to max(P1, pages in use); r[P2] = the max page count.",
+    LockingMode => "If P1 >= 0 set PRAGMA locking_mode (1 exclusive, 0 normal); r[P2] = the mode's name.",
     Synchronous => "If P1 >= 0 set PRAGMA synchronous to P1; r[P2] = its value.",
     JournalMode => "Set the journal mode named by P4 (text) if any; r[P2] = the mode in force.",
     IntegrityCk => "r[P1] = integrity_check report (P2 max errors) over roots P4.",

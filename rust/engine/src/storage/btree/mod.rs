@@ -392,6 +392,12 @@ impl Btree {
         Ok(get_u32(&d, 36))
     }
 
+    /// PRAGMA locking_mode: sets EXCLUSIVE (true) / NORMAL when given;
+    /// returns whether the mode in force is EXCLUSIVE.
+    pub fn locking_mode(&mut self, exclusive: Option<bool>) -> bool {
+        self.pager.locking_mode(exclusive)
+    }
+
     /// PRAGMA synchronous: sets SQLite's stored level minus one (0..6) when
     /// given; returns the level in force.
     pub fn synchronous(&mut self, level: Option<u8>) -> u8 {

@@ -125,6 +125,10 @@ pub struct Pager {
     synchronous: u8,
     /// PRAGMA max_page_count: growing the file past it is SQLITE_FULL.
     max_page_count: u32,
+    /// PRAGMA locking_mode=EXCLUSIVE: locks are kept when a transaction
+    /// ends (SHARED after reads, EXCLUSIVE once a commit wrote), and a
+    /// DELETE-mode journal is zeroed instead of deleted, as SQLite.
+    exclusive: bool,
 }
 
 /// PRAGMA journal_mode for the rollback journal (WAL is not implemented).
@@ -208,6 +212,7 @@ impl Pager {
             journal_mode: JournalMode::Delete,
             synchronous: 2,
             max_page_count: 0xffff_fffe,
+            exclusive: false,
         };
         // Validate what is there now; sizes are read at begin_read, after
         // any hot-journal recovery.
@@ -493,7 +498,20 @@ impl Pager {
     fn end_read(&mut self) -> Result<()> {
         self.savepoints.clear();
         self.state = PagerState::None;
+        if self.exclusive {
+            return Ok(());
+        }
         self.lock.unlock(&mut *self.file, LockLevel::None)
+    }
+
+    /// PRAGMA locking_mode: sets EXCLUSIVE (true) or NORMAL when given;
+    /// returns the mode in force. Back in NORMAL, locks still held are
+    /// released when the next transaction ends.
+    pub fn locking_mode(&mut self, exclusive: Option<bool>) -> bool {
+        if let Some(e) = exclusive {
+            self.exclusive = e;
+        }
+        self.exclusive
     }
 
     /// Reads page `pgno` (1-based) through the cache.
@@ -650,15 +668,16 @@ impl Pager {
     fn finish_journal(&mut self) -> Result<()> {
         self.journal = None;
         match self.journal_mode {
-            JournalMode::Delete => self.delete_journal(),
+            JournalMode::Delete if !self.exclusive => self.delete_journal(),
             JournalMode::Memory | JournalMode::Off => Ok(()),
-            JournalMode::Truncate | JournalMode::Persist => {
+            JournalMode::Truncate | JournalMode::Persist | JournalMode::Delete => {
                 if !self.vfs.exists(&self.journal_path)? {
                     return Ok(());
                 }
                 let opts = OpenOptions { read_only: false, create: false, exclusive: false, kind: FileKind::MainJournal };
                 let mut j = self.vfs.open(&self.journal_path, opts)?;
-                // As SQLite: TRUNCATE syncs under FULL, PERSIST unless OFF.
+                // As SQLite: TRUNCATE syncs under FULL, PERSIST (and
+                // DELETE in exclusive locking mode) unless OFF.
                 let sync = if self.journal_mode == JournalMode::Truncate {
                     j.truncate(0)?;
                     self.synchronous >= 2

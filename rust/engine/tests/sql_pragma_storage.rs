@@ -32,11 +32,8 @@ fn f_named(c: &mut Connection, sql: &str) -> (Vec<String>, Vec<Vec<Value>>) {
     let Some(id) = id else { return (vec![], vec![]) };
     let names = (0..c.column_count(id)).map(|i| c.column_name(id, i).to_string()).collect();
     let mut rows = Vec::new();
-    loop {
-        match c.step(id).unwrap_or_else(|e| panic!("{sql}: {e:?}")) {
-            StepResult::Row => rows.push(c.row(id).to_vec()),
-            StepResult::Done => break,
-        }
+    while c.step(id).unwrap_or_else(|e| panic!("{sql}: {e:?}")) == StepResult::Row {
+        rows.push(c.row(id).to_vec());
     }
     c.finalize(id).unwrap();
     (names, rows)

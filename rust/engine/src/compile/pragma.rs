@@ -285,15 +285,15 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
             }
         }
         "foreign_keys" | "encoding" | "recursive_triggers" | "secure_delete"
-        | "temp_store" | "auto_vacuum" | "automatic_index" | "case_sensitive_like" => {
-            if value.is_none() {
-                let v = match lname.as_str() {
-                    "encoding" => Value::Text("UTF-8".into()),
-                    "automatic_index" => Value::Integer(1),
-                    _ => Value::Integer(0),
-                };
-                b.const_rows(&[lname.as_str()], &[vec![v]]);
-            }
+        | "temp_store" | "auto_vacuum" | "automatic_index" | "case_sensitive_like"
+            if value.is_none() =>
+        {
+            let v = match lname.as_str() {
+                "encoding" => Value::Text("UTF-8".into()),
+                "automatic_index" => Value::Integer(1),
+                _ => Value::Integer(0),
+            };
+            b.const_rows(&[lname.as_str()], &[vec![v]]);
         }
         _ => {}
     }

@@ -15,132 +15,82 @@ use crate::value::Value;
 use crate::vdbe::{affinity_num, cmp_flags, Op, P4};
 use ferrolite_parser::ast::{BinaryOp, Expr, FunctionArgs, InRhs, LikeOp, Literal, UnaryOp};
 
+/// The body of `children` and `children_mut`: one walk over the direct
+/// child expressions, with `$($r)*` being `&` or `&mut` for the fields
+/// that are not already borrowed by the match.
+macro_rules! each_child {
+    ($e:expr, $f:ident, $($r:tt)*) => {
+        match $e {
+            Expr::Literal(_) | Expr::Column { .. } | Expr::Param(_) | Expr::Exists(_) | Expr::Subquery(_) => {}
+            Expr::Unary { expr, .. } | Expr::IsNull(expr) | Expr::NotNull(expr) | Expr::Cast { expr, .. } | Expr::Collate { expr, .. } => $f(expr),
+            Expr::Binary { left, right, .. } => {
+                $f(left);
+                $f(right);
+            }
+            Expr::Like { expr, pattern, escape, .. } => {
+                $f(expr);
+                $f(pattern);
+                if let Some(e) = escape {
+                    $f(e);
+                }
+            }
+            Expr::Between { expr, low, high, .. } => {
+                $f(expr);
+                $f(low);
+                $f(high);
+            }
+            Expr::In { expr, rhs, .. } => {
+                $f(expr);
+                if let InRhs::List(l) = rhs {
+                    for x in l {
+                        $f(x);
+                    }
+                }
+            }
+            Expr::Case { operand, when_then, else_expr } => {
+                if let Some(o) = operand {
+                    $f(o);
+                }
+                for (w, t) in when_then {
+                    $f(w);
+                    $f(t);
+                }
+                if let Some(x) = else_expr {
+                    $f(x);
+                }
+            }
+            Expr::Function(fc) => {
+                if let FunctionArgs::List(a) = $($r)* fc.args {
+                    for x in a {
+                        $f(x);
+                    }
+                }
+                if let Some(x) = $($r)* fc.filter {
+                    $f(x);
+                }
+            }
+            Expr::Raise { message, .. } => {
+                if let Some(m) = message {
+                    $f(m);
+                }
+            }
+            Expr::Vector(v) => {
+                for x in v {
+                    $f(x);
+                }
+            }
+        }
+    };
+}
+
 /// Calls `f` on each direct child expression (not inside subqueries).
 pub fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    match e {
-        Expr::Literal(_) | Expr::Column { .. } | Expr::Param(_) | Expr::Exists(_) | Expr::Subquery(_) => {}
-        Expr::Unary { expr, .. } | Expr::IsNull(expr) | Expr::NotNull(expr) | Expr::Cast { expr, .. } | Expr::Collate { expr, .. } => f(expr),
-        Expr::Binary { left, right, .. } => {
-            f(left);
-            f(right);
-        }
-        Expr::Like { expr, pattern, escape, .. } => {
-            f(expr);
-            f(pattern);
-            if let Some(e) = escape {
-                f(e);
-            }
-        }
-        Expr::Between { expr, low, high, .. } => {
-            f(expr);
-            f(low);
-            f(high);
-        }
-        Expr::In { expr, rhs, .. } => {
-            f(expr);
-            if let InRhs::List(l) = rhs {
-                for x in l {
-                    f(x);
-                }
-            }
-        }
-        Expr::Case { operand, when_then, else_expr } => {
-            if let Some(o) = operand {
-                f(o);
-            }
-            for (w, t) in when_then {
-                f(w);
-                f(t);
-            }
-            if let Some(x) = else_expr {
-                f(x);
-            }
-        }
-        Expr::Function(fc) => {
-            if let FunctionArgs::List(a) = &fc.args {
-                for x in a {
-                    f(x);
-                }
-            }
-            if let Some(x) = &fc.filter {
-                f(x);
-            }
-        }
-        Expr::Raise { message, .. } => {
-            if let Some(m) = message {
-                f(m);
-            }
-        }
-        Expr::Vector(v) => {
-            for x in v {
-                f(x);
-            }
-        }
-    }
+    each_child!(e, f, &)
 }
 
 /// Calls `f` on each direct child expression, mutably (not inside subqueries).
 pub fn children_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
-    match e {
-        Expr::Literal(_) | Expr::Column { .. } | Expr::Param(_) | Expr::Exists(_) | Expr::Subquery(_) => {}
-        Expr::Unary { expr, .. } | Expr::IsNull(expr) | Expr::NotNull(expr) | Expr::Cast { expr, .. } | Expr::Collate { expr, .. } => f(expr),
-        Expr::Binary { left, right, .. } => {
-            f(left);
-            f(right);
-        }
-        Expr::Like { expr, pattern, escape, .. } => {
-            f(expr);
-            f(pattern);
-            if let Some(e) = escape {
-                f(e);
-            }
-        }
-        Expr::Between { expr, low, high, .. } => {
-            f(expr);
-            f(low);
-            f(high);
-        }
-        Expr::In { expr, rhs, .. } => {
-            f(expr);
-            if let InRhs::List(l) = rhs {
-                for x in l {
-                    f(x);
-                }
-            }
-        }
-        Expr::Case { operand, when_then, else_expr } => {
-            if let Some(o) = operand {
-                f(o);
-            }
-            for (w, t) in when_then {
-                f(w);
-                f(t);
-            }
-            if let Some(x) = else_expr {
-                f(x);
-            }
-        }
-        Expr::Function(fc) => {
-            if let FunctionArgs::List(a) = &mut fc.args {
-                for x in a {
-                    f(x);
-                }
-            }
-            if let Some(x) = &mut fc.filter {
-                f(x);
-            }
-        }
-        Expr::Raise { message, .. } => {
-            if let Some(m) = message {
-                f(m);
-            }
-        }
-        Expr::Vector(v) => {
-            for x in v {
-                f(x);
-            }
-        }
-    }
+    each_child!(e, f, &mut)
 }
 
 /// True if `e` contains a subquery anywhere (not counting nested ones twice).

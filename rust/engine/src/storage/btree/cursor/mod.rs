@@ -442,27 +442,27 @@ impl BtCursor {
 
     /// Moves to the first entry; false if the tree is empty.
     pub fn first(&mut self, bt: &mut Btree) -> Result<bool> {
-        self.require_tree_readable(bt)?;
-        self.stack.clear();
-        if bt.pager.db_size() == 0 {
-            self.state = State::Invalid;
-            return Ok(false);
-        }
-        self.descend_leftmost(bt, self.root)?;
-        let (pgno, _) = self.stack[self.stack.len() - 1];
-        let (_, h) = load(bt, pgno)?;
-        let ok = h.ncells > 0;
-        self.finish_move(bt, ok)
+        self.move_to_end(bt, false)
     }
 
+    /// Moves to the last entry; false if the tree is empty.
     pub fn last(&mut self, bt: &mut Btree) -> Result<bool> {
+        self.move_to_end(bt, true)
+    }
+
+    /// `first` (rightmost = false) or `last` (rightmost = true).
+    fn move_to_end(&mut self, bt: &mut Btree, rightmost: bool) -> Result<bool> {
         self.require_tree_readable(bt)?;
         self.stack.clear();
         if bt.pager.db_size() == 0 {
             self.state = State::Invalid;
             return Ok(false);
         }
-        self.descend_rightmost(bt, self.root)?;
+        if rightmost {
+            self.descend_rightmost(bt, self.root)?;
+        } else {
+            self.descend_leftmost(bt, self.root)?;
+        }
         let (pgno, _) = self.stack[self.stack.len() - 1];
         let (_, h) = load(bt, pgno)?;
         let ok = h.ncells > 0;

@@ -57,6 +57,10 @@ pub mod codes {
     pub const IOERR_CHECKRESERVEDLOCK: i32 = IOERR | (14 << 8);
     pub const IOERR_LOCK: i32 = IOERR | (15 << 8);
     pub const IOERR_CLOSE: i32 = IOERR | (16 << 8);
+    pub const IOERR_SHMOPEN: i32 = IOERR | (18 << 8);
+    pub const IOERR_SHMSIZE: i32 = IOERR | (19 << 8);
+    pub const IOERR_SHMLOCK: i32 = IOERR | (20 << 8);
+    pub const IOERR_SHMMAP: i32 = IOERR | (21 << 8);
     pub const IOERR_DELETE_NOENT: i32 = IOERR | (23 << 8);
     pub const BUSY_RECOVERY: i32 = BUSY | (1 << 8);
     pub const BUSY_SNAPSHOT: i32 = BUSY | (2 << 8);

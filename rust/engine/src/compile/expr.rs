@@ -613,8 +613,8 @@ impl Builder<'_> {
         let Expr::Function(fc) = e else { return Err(Error::new(crate::error::codes::INTERNAL, "expression kind")) };
         #[allow(clippy::let_unit_value)]
         let _unit: () = {
-                if fc.over.is_some() {
-                    return Err(Error::sql("window functions are not supported yet"));
+                if fc.over.is_some() || (fc.over.is_none() && super::window::is_window_only(&fc.name)) {
+                    return Err(Error::sql(format!("misuse of window function {}()", fc.name)));
                 }
                 let args: &[Expr] = match &fc.args {
                     FunctionArgs::Star => &[],
@@ -627,6 +627,12 @@ impl Builder<'_> {
                 };
                 if let FuncKind::Aggregate(_) = f.kind {
                     return Err(Error::sql(format!("misuse of aggregate function {}()", fc.name)));
+                }
+                if fc.filter.is_some() {
+                    return Err(Error::sql(format!("FILTER may not be used with non-aggregate {}()", fc.name)));
+                }
+                if !fc.order_by.is_empty() {
+                    return Err(Error::sql(format!("ORDER BY may not be used with non-aggregate {}()", fc.name)));
                 }
                 if fc.distinct {
                     return Err(Error::sql(format!("DISTINCT aggregates must have exactly one argument")));

@@ -22,6 +22,7 @@ pub mod loops;
 pub mod pragma;
 pub mod resolve;
 pub mod select;
+pub mod window;
 
 use crate::error::{Error, Result};
 use crate::schema::Schema;

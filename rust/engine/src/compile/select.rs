@@ -668,14 +668,28 @@ impl<'s> Builder<'s> {
         for e in out_exprs.iter().chain(core.having.iter()).chain(order_exprs.iter()) {
             collect_aggs(e, &mut aggs);
         }
+        let mut wins = Vec::new();
+        for e in out_exprs.iter().chain(order_exprs.iter()) {
+            collect_windows(e, &mut wins);
+        }
+        super::window::window_spec_aggs(core, &wins, &mut aggs);
+        for e in group_exprs.iter().chain(core.having.iter()) {
+            let mut ww = Vec::new();
+            collect_windows(e, &mut ww);
+            if let Some(Expr::Function(fc)) = ww.first() {
+                return Err(Error::sql(format!("misuse of window function {}()", fc.name)));
+            }
+        }
+        let is_agg = !aggs.is_empty() || !group_exprs.is_empty();
         if let Some(w) = &core.where_clause {
             let mut wa = Vec::new();
             collect_aggs(w, &mut wa);
             if let Some(Expr::Function(fc)) = wa.first() {
-                return Err(Error::sql(format!("misuse of aggregate function {}()", fc.name)));
+                // SQLite words it differently once the query aggregates.
+                let what = if is_agg { "aggregate:" } else { "aggregate function" };
+                return Err(Error::sql(format!("misuse of {what} {}()", fc.name)));
             }
         }
-        let is_agg = !aggs.is_empty() || !group_exprs.is_empty();
         if core.having.is_some() && !is_agg {
             return Err(Error::sql("HAVING clause on a non-aggregate query"));
         }
@@ -686,10 +700,6 @@ impl<'s> Builder<'s> {
             let ki = Rc::new(KeyInfo { collations: vec![Collation::Binary; n], desc: vec![false; n] });
             self.emit(Op::OpenEphemeral, c, n as i32, 0, P4::KeyInfo(ki), 0);
             rc.distinct = Some(c);
-        }
-        let mut wins = Vec::new();
-        for e in out_exprs.iter().chain(order_exprs.iter()) {
-            collect_windows(e, &mut wins);
         }
         // ORDER BY the rowid of the only table: scan in rowid order instead.
         if order_exprs.len() == 1 && !is_agg && !core.distinct && wins.is_empty() {
@@ -745,10 +755,8 @@ impl<'s> Builder<'s> {
             }
         }
         if !wins.is_empty() {
-            if is_agg {
-                return Err(Error::sql("window functions together with aggregates or GROUP BY are not supported yet"));
-            }
-            self.window_query(core, &out_exprs, &wins, joins, dest, &mut rc)?;
+            let groups = is_agg.then_some(group_exprs.as_slice());
+            self.window_query(core, &out_exprs, &wins, groups, joins, dest, &mut rc)?;
         } else if !is_agg {
             let mut body = |b: &mut Builder<'_>| b.emit_row(&out_exprs, dest, &mut rc);
             self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;

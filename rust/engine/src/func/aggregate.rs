@@ -13,6 +13,52 @@ use crate::value::ops::text_of;
 use crate::value::Value;
 use std::cmp::Ordering;
 
+/// How one ORDER BY key sorts (aggregate ORDER BY, window keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyOrder {
+    pub coll: Collation,
+    pub desc: bool,
+    pub nulls_first: bool,
+}
+
+/// Compares two key values under `o` (NULLs placed by `nulls_first`).
+pub fn cmp_ordered(o: &KeyOrder, a: &Value, b: &Value) -> Ordering {
+    match (a.is_null(), b.is_null()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => {
+            if o.nulls_first {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            }
+        }
+        (false, true) => {
+            if o.nulls_first {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
+        _ => {
+            let c = compare_values(a, b, o.coll);
+            if o.desc {
+                c.reverse()
+            } else {
+                c
+            }
+        }
+    }
+}
+
+/// `f(args ORDER BY keys)`: rows kept (args then keys) until `finish`
+/// replays them in key order.
+#[derive(Clone, Debug, Default)]
+struct Ordered {
+    nargs: usize,
+    keys: Vec<KeyOrder>,
+    rows: Vec<Vec<Value>>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AggKind {
     Count,
@@ -55,6 +101,8 @@ pub struct AggState {
     text: Option<String>,
     /// DISTINCT: values already seen (sorted).
     seen: Option<Vec<Value>>,
+    /// Aggregate ORDER BY: buffered rows.
+    ordered: Option<Box<Ordered>>,
 }
 
 fn kbn_add(s: &mut AggState, x: f64) {
@@ -126,7 +174,9 @@ impl AggState {
             AggKind::Min | AggKind::Max => {
                 let v = &args[0];
                 if v.is_null() {
-                    return Ok(false);
+                    // As SQLite's minmaxStep: a NULL before any value still
+                    // counts as the row the bare columns come from.
+                    return Ok(self.best.is_none());
                 }
                 let replace = match &self.best {
                     None => true,
@@ -165,8 +215,46 @@ impl AggState {
         Ok(true)
     }
 
+    /// Buffers one row of `f(args ORDER BY keys)`: `vals` holds `nargs`
+    /// arguments then one value per key. DISTINCT (first argument) is
+    /// decided here, in scan order.
+    pub fn step_ordered(&mut self, vals: &[Value], nargs: usize, keys: &[KeyOrder], distinct: bool) -> Result<()> {
+        if distinct {
+            if let Some(v) = vals.first() {
+                if !v.is_null() {
+                    let seen = self.seen.get_or_insert_with(Vec::new);
+                    match seen.binary_search_by(|x| compare_values(x, v, Collation::Binary)) {
+                        Ok(_) => return Ok(()),
+                        Err(pos) => seen.insert(pos, v.clone()),
+                    }
+                }
+            }
+        }
+        let o = self.ordered.get_or_insert_with(|| Box::new(Ordered { nargs, keys: keys.to_vec(), rows: Vec::new() }));
+        o.rows.push(vals.to_vec());
+        Ok(())
+    }
+
     /// The aggregate's result.
     pub fn finish(&self, kind: AggKind) -> Result<Value> {
+        if let Some(o) = &self.ordered {
+            let mut rows: Vec<&Vec<Value>> = o.rows.iter().collect();
+            let n = o.nargs;
+            rows.sort_by(|a, b| {
+                for (k, ko) in o.keys.iter().enumerate() {
+                    let c = cmp_ordered(ko, &a[n + k], &b[n + k]);
+                    if c != Ordering::Equal {
+                        return c;
+                    }
+                }
+                Ordering::Equal
+            });
+            let mut st = AggState::default();
+            for r in rows {
+                st.step(kind, &r[..n], false)?;
+            }
+            return st.finish(kind);
+        }
         Ok(match kind {
             AggKind::Count | AggKind::CountStar => Value::Integer(self.count),
             AggKind::Sum => {

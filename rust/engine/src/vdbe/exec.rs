@@ -503,6 +503,14 @@ impl Vm {
                         self.regs[u3 + 1] = Value::Integer(changed as i64);
                     }
                 }
+                Op::AggStepOrd => {
+                    let P4::AggOrder(ao) = &insn.p4 else { return Err(internal("AggStepOrd without P4")) };
+                    if self.aggs.len() <= u3 {
+                        self.aggs.resize_with(u3 + 1, || None);
+                    }
+                    let st = self.aggs[u3].get_or_insert_with(AggState::default);
+                    st.step_ordered(&self.regs[u2..u2 + u1], ao.nargs, &ao.keys, ao.distinct)?;
+                }
                 Op::AggFinal => {
                     let P4::Func(f) = insn.p4 else { return Err(internal("AggFinal without P4")) };
                     let FuncKind::Aggregate(kind) = f.kind else { return Err(internal("scalar used as aggregate")) };
@@ -951,13 +959,10 @@ impl Vm {
                     self.regs[u2] = data;
                 }
                 Op::WindowCompute => {
-                    let P4::Windows(funcs) = &insn.p4 else { return Err(internal("WindowCompute without P4")) };
+                    let P4::Windows(plan) = &insn.p4 else { return Err(internal("WindowCompute without P4")) };
+                    let offsets = self.regs[u2..u2 + u3].to_vec();
                     match self.cursors.get_mut(u1) {
-                        Some(Some(VCursor::Sorter(m))) => {
-                            m.sort();
-                            let ki = m.key_info.clone();
-                            super::window::compute(&mut m.rows, u2, u3, &ki, funcs)?;
-                        }
+                        Some(Some(VCursor::Sorter(m))) => super::window::compute(&mut m.rows, plan, &offsets)?,
                         _ => return Err(internal("bad cursor")),
                     }
                 }

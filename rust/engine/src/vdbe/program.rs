@@ -29,8 +29,20 @@ pub enum P4 {
     Value(Value),
     /// Root pages (integrity_check).
     Roots(Vec<(u32, bool)>),
-    /// Window functions to compute (WindowCompute).
-    Windows(Rc<Vec<super::window::WinFunc>>),
+    /// Windows and their calls (WindowCompute).
+    Windows(Rc<super::window::WindowPlan>),
+    /// An aggregate with ORDER BY (AggStepOrd).
+    AggOrder(Rc<AggOrder>),
+}
+
+/// `f(args ORDER BY keys)`: the function, its argument count, the keys'
+/// order and DISTINCT.
+#[derive(Clone, Debug)]
+pub struct AggOrder {
+    pub func: &'static FuncDef,
+    pub nargs: usize,
+    pub keys: Vec<crate::func::aggregate::KeyOrder>,
+    pub distinct: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -96,7 +108,8 @@ impl P4 {
             P4::Affinity(a) => a.clone(),
             P4::Value(v) => format!("{v:?}"),
             P4::Roots(r) => r.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>().join(","),
-            P4::Windows(w) => format!("{} window functions", w.len()),
+            P4::Windows(w) => format!("{} windows", w.specs.len()),
+            P4::AggOrder(a) => format!("{}(-1) ORDER BY {}", a.func.name, a.keys.len()),
         }
     }
 }

@@ -234,6 +234,7 @@ fn window_errors() {
         "SELECT sum(a) OVER (ORDER BY a) FROM t WHERE id = 1 + row_number() OVER ()",
         "UPDATE t SET a = row_number() OVER ()",
         "SELECT sum(a) OVER () FILTER (WHERE 1) FROM t",
+        "SELECT group_concat(a ORDER BY a) OVER () FROM t",
     ]);
     // Errors are SQLITE_ERROR with SQLite's text (checked above); the
     // statement stays usable afterwards.

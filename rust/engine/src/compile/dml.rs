@@ -20,6 +20,8 @@ use ferrolite_parser::ast::{
 };
 use std::rc::Rc;
 
+mod update_from;
+
 /// RETURNING: expressions evaluated on each written row (cursor positioned
 /// on it) into a sorter that is returned after all writes, as SQLite does.
 pub struct Returning {
@@ -743,8 +745,8 @@ pub fn compile_delete(b: &mut Builder<'_>, d: &Delete) -> Result<()> {
 }
 
 pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
-    if u.with.is_some() || !u.order_by.is_empty() || u.limit.is_some() || u.from.is_some() {
-        return Err(Error::sql("UPDATE with WITH/ORDER BY/LIMIT/FROM is not supported yet"));
+    if u.with.is_some() || !u.order_by.is_empty() || u.limit.is_some() {
+        return Err(Error::sql("UPDATE with WITH/ORDER BY/LIMIT is not supported yet"));
     }
     if matches!(u.or_conflict, Some(ConflictResolution::Ignore | ConflictResolution::Replace)) {
         return Err(Error::sql("UPDATE OR IGNORE/REPLACE is not supported yet"));
@@ -767,6 +769,9 @@ pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
         if let Some(e) = sets[a] {
             rowid_set = Some(e);
         }
+    }
+    if let Some(from) = &u.from {
+        return update_from::compile_update_from(b, u, &t, &sets, rowid_set, from);
     }
     b.begin(true);
     b.counts_changes = true;

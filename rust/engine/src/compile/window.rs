@@ -186,6 +186,9 @@ impl<'s> Builder<'s> {
             };
             Some(kind)
         };
+        if !fc.order_by.is_empty() {
+            return Err(Error::sql(format!("ORDER BY may not be used with non-aggregate {}()", fc.name)));
+        }
         if fc.distinct {
             return Err(Error::sql("DISTINCT is not supported for window functions"));
         }

@@ -20,6 +20,7 @@ pub mod dml;
 pub mod expr;
 pub mod loops;
 pub mod pragma;
+pub mod pragma_wal;
 pub mod resolve;
 pub mod select;
 pub mod window;

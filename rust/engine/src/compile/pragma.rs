@@ -1,8 +1,8 @@
 //! PRAGMA statements: header fields (user_version, application_id,
 //! schema_version), page_size/page_count, table_info, index_list,
 //! index_info, integrity_check/quick_check, busy_timeout, journal_mode
-//! (delete/truncate/persist/memory/off; "wal" and unknown names only read
-//! the mode), synchronous (0..3, honoured by the pager), cache_size,
+//! (delete/truncate/persist/memory/off/wal; unknown names only read the
+//! mode; WAL pragmas in pragma_wal.rs), synchronous (0..3, honoured by the pager), cache_size,
 //! freelist_count, max_page_count, page_size = N (empty database only),
 //! locking_mode (normal/exclusive), and accepted-but-fixed settings
 //! (foreign_keys, encoding, ...). Unknown pragmas do nothing, as in SQLite.
@@ -63,6 +63,9 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
         }
     }
     let lname = name.to_ascii_lowercase();
+    if super::pragma_wal::compile_wal_pragma(b, &lname, value)? {
+        return Ok(());
+    }
     let meta = match lname.as_str() {
         "schema_version" => Some(0),
         "user_version" => Some(5),

@@ -11,3 +11,4 @@ pub mod btree;
 pub mod pager;
 pub mod record;
 pub mod varint;
+pub mod wal;

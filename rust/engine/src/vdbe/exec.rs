@@ -1079,7 +1079,16 @@ impl Vm {
                         P4::Text(t) => Some(t.as_str()),
                         _ => None,
                     };
-                    self.regs[u2] = Value::Text(bt.journal_mode(want)?.to_string());
+                    let m = match bt.wal_journal_mode(want, !db.autocommit)? {
+                        Some(m) => m,
+                        None => bt.journal_mode(want)?,
+                    };
+                    self.regs[u2] = Value::Text(m.to_string());
+                }
+                Op::Checkpoint => crate::compile::pragma_wal::exec_checkpoint(bt, p1, &mut self.regs[u2..u2 + 3])?,
+                Op::WalAutockpt => {
+                    let v = bt.wal_autocheckpoint(if p3 == 1 { Some(i64::from(p1)) } else { None });
+                    self.regs[u2] = Value::Integer(v);
                 }
                 Op::IntegrityCk => {
                     let roots: Vec<(u32, TreeKind)> = match &insn.p4 {

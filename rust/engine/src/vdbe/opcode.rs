@@ -133,6 +133,8 @@ opcodes! {
     LockingMode => "If P1 >= 0 set PRAGMA locking_mode (1 exclusive, 0 normal); r[P2] = the mode's name.",
     Synchronous => "If P1 >= 0 set PRAGMA synchronous to P1; r[P2] = its value.",
     JournalMode => "Set the journal mode named by P4 (text) if any; r[P2] = the mode in force.",
+    Checkpoint => "WAL checkpoint of mode P1 (0 passive, 1 full, 2 restart, 3 truncate); r[P2..P2+3] = busy, log, checkpointed.",
+    WalAutockpt => "If P3 = 1 set PRAGMA wal_autocheckpoint to P1; r[P2] = its value.",
     IntegrityCk => "r[P1] = integrity_check report (P2 max errors) over roots P4.",
     Noop => "Do nothing.",
 }

@@ -223,6 +223,10 @@ impl Vfs for MemoryVfs {
         #[cfg(not(target_arch = "wasm32"))]
         std::thread::sleep(std::time::Duration::from_micros(micros.min(100_000)));
     }
+
+    fn open_shm(&self, db_path: &str, read_only: bool) -> Result<Box<dyn crate::vfs::VfsShm>> {
+        Ok(Box::new(crate::vfs::memory_shm::MemoryShm::open(self.clone(), &format!("{db_path}-shm"), read_only)?))
+    }
 }
 
 struct MemFile {

@@ -27,8 +27,11 @@
 
 pub mod lock;
 pub mod memory;
+pub mod memory_shm;
 #[cfg(unix)]
 pub mod unix;
+#[cfg(unix)]
+pub mod unix_shm;
 
 use crate::error::Result;
 

@@ -106,6 +106,10 @@ impl Vfs for UnixVfs {
     fn sleep(&self, micros: u64) {
         std::thread::sleep(std::time::Duration::from_micros(micros));
     }
+
+    fn open_shm(&self, db_path: &str, read_only: bool) -> Result<Box<dyn crate::vfs::VfsShm>> {
+        Ok(Box::new(crate::vfs::unix_shm::UnixShm::open(&format!("{db_path}-shm"), read_only)?))
+    }
 }
 
 struct UnixFile {
@@ -121,8 +125,25 @@ const SETLK: libc::c_int = libc::F_SETLK;
 #[cfg(not(target_os = "linux"))]
 const GETLK: libc::c_int = libc::F_GETLK;
 
-impl UnixFile {
-    fn flock(&self, cmd: libc::c_int, start: u64, len: u64, ty: libc::c_int) -> std::io::Result<libc::flock> {
+/// Non-blocking byte-range lock (SETLK) on `file`: Ok(false) when another
+/// holder conflicts; other failures are `lock_code` / `unlock_code` errors.
+/// Shared with the `-shm` file (`unix_shm`).
+pub(crate) fn set_range_lock(file: &File, start: u64, len: u64, kind: RangeLock, lock_code: i32, unlock_code: i32) -> Result<bool> {
+    let ty = match kind {
+        RangeLock::Unlock => libc::F_UNLCK,
+        RangeLock::Read => libc::F_RDLCK,
+        RangeLock::Write => libc::F_WRLCK,
+    };
+    match flock(file, SETLK, start, len, ty as libc::c_int) {
+        Ok(_) => Ok(true),
+        Err(e) => match e.raw_os_error() {
+            Some(libc::EAGAIN) | Some(libc::EACCES) => Ok(false),
+            _ => Err(Error::io(if kind == RangeLock::Unlock { unlock_code } else { lock_code }, e)),
+        },
+    }
+}
+
+fn flock(file: &File, cmd: libc::c_int, start: u64, len: u64, ty: libc::c_int) -> std::io::Result<libc::flock> {
         // SAFETY: flock is a plain C struct; all-zero is a valid value
         // (l_pid must be 0 for OFD locks).
         let mut fl: libc::flock = unsafe { std::mem::zeroed() };
@@ -130,15 +151,14 @@ impl UnixFile {
         fl.l_whence = libc::SEEK_SET as _;
         fl.l_start = start as libc::off_t;
         fl.l_len = len as libc::off_t;
-        // SAFETY: the fd is owned by self.file and open for the call's
+        // SAFETY: the fd is owned by `file` and open for the call's
         // duration; `fl` is a valid, exclusively borrowed flock.
-        let rc = unsafe { libc::fcntl(self.file.as_raw_fd(), cmd, &mut fl as *mut libc::flock) };
+        let rc = unsafe { libc::fcntl(file.as_raw_fd(), cmd, &mut fl as *mut libc::flock) };
         if rc == -1 {
             Err(std::io::Error::last_os_error())
         } else {
             Ok(fl)
         }
-    }
 }
 
 impl VfsFile for UnixFile {
@@ -177,26 +197,12 @@ impl VfsFile for UnixFile {
     }
 
     fn lock_range(&mut self, start: u64, len: u64, kind: RangeLock) -> Result<bool> {
-        let ty = match kind {
-            RangeLock::Unlock => libc::F_UNLCK,
-            RangeLock::Read => libc::F_RDLCK,
-            RangeLock::Write => libc::F_WRLCK,
-        };
-        match self.flock(SETLK, start, len, ty as libc::c_int) {
-            Ok(_) => Ok(true),
-            Err(e) => match e.raw_os_error() {
-                Some(libc::EAGAIN) | Some(libc::EACCES) => Ok(false),
-                _ => {
-                    let code = if kind == RangeLock::Unlock { codes::IOERR_UNLOCK } else { codes::IOERR_LOCK };
-                    Err(Error::io(code, e))
-                }
-            },
-        }
+        set_range_lock(&self.file, start, len, kind, codes::IOERR_LOCK, codes::IOERR_UNLOCK)
     }
 
     fn range_is_write_locked(&mut self, start: u64, len: u64) -> Result<bool> {
         // A read request conflicts only with someone else's write lock.
-        match self.flock(GETLK, start, len, libc::F_RDLCK as libc::c_int) {
+        match flock(&self.file, GETLK, start, len, libc::F_RDLCK as libc::c_int) {
             Ok(fl) => Ok(fl.l_type as libc::c_int != libc::F_UNLCK as libc::c_int),
             Err(e) => Err(Error::io(codes::IOERR_CHECKRESERVEDLOCK, e)),
         }

@@ -26,6 +26,7 @@ mod freelist;
 mod integrity;
 mod overflow;
 pub mod page;
+mod wal;
 
 pub use cursor::BtCursor;
 

@@ -46,6 +46,7 @@
 pub mod cache;
 pub mod header;
 pub mod journal;
+pub mod wal_mode;
 
 use crate::error::{codes, Error, Result};
 use crate::vfs::lock::{LockLevel, LockState, PENDING_BYTE};
@@ -129,10 +130,12 @@ pub struct Pager {
     /// ends (SHARED after reads, EXCLUSIVE once a commit wrote), and a
     /// DELETE-mode journal is zeroed instead of deleted, as SQLite.
     exclusive: bool,
+    /// WAL mode (see `wal_mode`).
+    walst: wal_mode::WalState,
 }
 
-/// PRAGMA journal_mode for the rollback journal (WAL is not implemented).
-/// DELETE removes the journal at the end of a transaction, TRUNCATE cuts
+/// PRAGMA journal_mode. WAL is the write-ahead log (`wal_mode`); the
+/// others are rollback-journal modes. DELETE removes the journal at the end of a transaction, TRUNCATE cuts
 /// it to 0 bytes, PERSIST zeroes its first 28 bytes (a zero first byte is
 /// never hot), MEMORY keeps it in memory (no crash safety), OFF keeps none
 /// (ROLLBACK after pages reached the file cannot undo them, as in SQLite).
@@ -143,6 +146,7 @@ pub enum JournalMode {
     Off,
     Truncate,
     Memory,
+    Wal,
 }
 
 impl JournalMode {
@@ -153,10 +157,11 @@ impl JournalMode {
             JournalMode::Off => "off",
             JournalMode::Truncate => "truncate",
             JournalMode::Memory => "memory",
+            JournalMode::Wal => "wal",
         }
     }
 
-    /// The mode named `s` (any case); None for "wal" and unknown names.
+    /// The mode named `s` (any case); None for unknown names.
     pub fn parse(s: &str) -> Option<JournalMode> {
         match s.to_ascii_lowercase().as_str() {
             "delete" => Some(JournalMode::Delete),
@@ -164,6 +169,7 @@ impl JournalMode {
             "off" => Some(JournalMode::Off),
             "truncate" => Some(JournalMode::Truncate),
             "memory" => Some(JournalMode::Memory),
+            "wal" => Some(JournalMode::Wal),
             _ => None,
         }
     }
@@ -213,6 +219,7 @@ impl Pager {
             synchronous: 2,
             max_page_count: 0xffff_fffe,
             exclusive: false,
+            walst: wal_mode::WalState::new(path),
         };
         // Validate what is there now; sizes are read at begin_read, after
         // any hot-journal recovery.
@@ -299,7 +306,8 @@ impl Pager {
 
     /// Reads and validates the header; sets page size and db size. Drops
     /// the cache when the file changed since it was last read.
-    fn read_header(&mut self) -> Result<()> {
+    /// Returns the header's read version (0 for an empty file).
+    fn read_header(&mut self) -> Result<u8> {
         let size = self.file.size()?;
         if size == 0 {
             self.db_size = 0;
@@ -307,7 +315,7 @@ impl Pager {
                 self.cache.clear();
             }
             self.file_vers = None;
-            return Ok(());
+            return Ok(0);
         }
         let mut h = [0u8; 100];
         self.file.read_at(&mut h, 0)?;
@@ -320,13 +328,8 @@ impl Pager {
         self.file_vers = Some(vers);
         self.page_size = info.page_size;
         self.reserved = info.reserved;
-        // Write version 2 = WAL mode, which this pager does not implement
-        // yet: such a file is read only, and unreadable while a non-empty
-        // -wal file may hold committed pages the main file lacks.
-        self.header_read_only = info.write_version >= 2;
-        if info.read_version == 2 && self.wal_has_frames()? {
-            return Err(Error::new(codes::CANTOPEN, "unable to open database file (WAL mode is not supported yet)"));
-        }
+        // Write version 2 = WAL mode (opened by the caller); above 2: read only.
+        self.header_read_only = info.write_version > 2;
         self.cache.set_limit(cache_pages(self.cache_size, self.page_size));
         let file_pages = size.div_ceil(u64::from(self.page_size)).min(u64::from(u32::MAX)) as u32;
         self.db_size = match info.db_size {
@@ -337,18 +340,7 @@ impl Pager {
             Some(n) => n,
             None => file_pages,
         };
-        Ok(())
-    }
-
-    fn wal_has_frames(&mut self) -> Result<bool> {
-        if !self.vfs.exists(&self.wal_path)? {
-            return Ok(false);
-        }
-        let opts = OpenOptions { read_only: true, create: false, exclusive: false, kind: FileKind::Wal };
-        match self.vfs.open(&self.wal_path, opts) {
-            Ok(mut f) => Ok(f.size()? > 32),
-            Err(_) => Ok(false),
-        }
+        Ok(info.read_version)
     }
 
     /// Takes lock `level`, retrying with sleeps until the busy timeout.
@@ -370,11 +362,18 @@ impl Pager {
         if self.state != PagerState::None {
             return Ok(());
         }
+        if self.walst.wal.is_some() {
+            return self.wal_begin_read();
+        }
         self.lock_busy(LockLevel::Shared)?;
-        let r = self.recover_if_hot().and_then(|_| self.read_header());
-        if let Err(e) = r {
-            let _ = self.lock.unlock(&mut *self.file, LockLevel::None);
-            return Err(e);
+        let r = self.recover_if_hot().and_then(|_| self.read_header()).and_then(|v| self.open_wal_if_needed(v));
+        match r {
+            Ok(true) => return self.wal_begin_read(),
+            Ok(false) => {}
+            Err(e) => {
+                let _ = self.lock.unlock(&mut *self.file, LockLevel::None);
+                return Err(e);
+            }
         }
         self.state = PagerState::Read;
         Ok(())
@@ -447,6 +446,9 @@ impl Pager {
         if self.state == PagerState::Write {
             return Ok(());
         }
+        if self.walst.wal.is_some() {
+            return self.wal_begin_write();
+        }
         if self.read_only || self.header_read_only {
             return Err(Error::new(codes::READONLY, "attempt to write a readonly database"));
         }
@@ -456,6 +458,11 @@ impl Pager {
             let mut busy = BusyWait::default();
             loop {
                 self.begin_read()?;
+                if self.walst.wal.is_some() {
+                    // The database turned out to be in WAL mode.
+                    self.end_read()?;
+                    return self.wal_begin_write();
+                }
                 if self.header_read_only {
                     self.end_read()?;
                     return Err(Error::new(codes::READONLY, "attempt to write a readonly database"));
@@ -487,6 +494,9 @@ impl Pager {
         if self.state != PagerState::Write {
             return Ok(());
         }
+        if self.walst.wal.is_some() {
+            return self.wal_abandon_write();
+        }
         if !self.cache.dirty_pages().is_empty() || self.journal.is_some() {
             return self.rollback();
         }
@@ -496,6 +506,10 @@ impl Pager {
     }
 
     fn end_read(&mut self) -> Result<()> {
+        if self.walst.wal.is_some() {
+            self.wal_end_read();
+            return Ok(());
+        }
         self.savepoints.clear();
         self.state = PagerState::None;
         if self.exclusive {
@@ -526,7 +540,17 @@ impl Pager {
             return Err(Error::misuse("page read outside a transaction"));
         }
         let mut buf = vec![0u8; self.page_size as usize];
-        self.file.read_at(&mut buf, u64::from(pgno - 1) * u64::from(self.page_size))?;
+        let frame = match self.walst.wal.as_mut() {
+            Some(w) => w.find_frame(pgno)?,
+            None => 0,
+        };
+        if frame > 0 {
+            if let Some(w) = self.walst.wal.as_mut() {
+                w.read_frame(frame, &mut buf)?;
+            }
+        } else {
+            self.file.read_at(&mut buf, u64::from(pgno - 1) * u64::from(self.page_size))?;
+        }
         let p = Rc::new(RefCell::new(buf));
         self.cache.insert(pgno, p.clone(), false);
         Ok(p)
@@ -539,7 +563,7 @@ impl Pager {
             return Err(Error::misuse("page write outside a write transaction"));
         }
         let page = self.get(pgno)?;
-        if pgno <= self.orig_size && !self.journaled.contains(&pgno) {
+        if pgno <= self.orig_size && !self.journaled.contains(&pgno) && self.walst.wal.is_none() {
             if self.journal.is_none() {
                 self.open_journal()?;
             }
@@ -563,7 +587,7 @@ impl Pager {
     /// taking EXCLUSIVE, without waiting) so they can be evicted. If the
     /// lock is not available now, the cache just grows.
     fn maybe_spill(&mut self) -> Result<()> {
-        if !self.cache.take_spill_wanted() || self.state != PagerState::Write {
+        if !self.cache.take_spill_wanted() || self.state != PagerState::Write || self.walst.wal.is_some() {
             return Ok(());
         }
         if self.journal.is_none() {
@@ -628,7 +652,8 @@ impl Pager {
     /// RESERVED; if another connection holds it the file stays).
     pub fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
         let old = self.journal_mode;
-        if mode == old || self.read_only {
+        // Into and out of WAL: enter_wal_mode / leave_wal_mode.
+        if mode == old || self.read_only || mode == JournalMode::Wal || old == JournalMode::Wal {
             return Ok(old);
         }
         if self.state == PagerState::Write && (self.journal.is_some() || !self.cache.dirty_pages().is_empty()) {
@@ -669,7 +694,7 @@ impl Pager {
         self.journal = None;
         match self.journal_mode {
             JournalMode::Delete if !self.exclusive => self.delete_journal(),
-            JournalMode::Memory | JournalMode::Off => Ok(()),
+            JournalMode::Memory | JournalMode::Off | JournalMode::Wal => Ok(()),
             JournalMode::Truncate | JournalMode::Persist | JournalMode::Delete => {
                 if !self.vfs.exists(&self.journal_path)? {
                     return Ok(());
@@ -723,6 +748,9 @@ impl Pager {
             PagerState::Read => return self.end_read(),
             PagerState::Write => {}
         }
+        if self.walst.wal.is_some() {
+            return self.wal_commit();
+        }
         let dirty = self.cache.dirty_pages();
         // A spill may have written every change already: still stamp page 1.
         if !dirty.is_empty() || self.db_dirty_on_disk {
@@ -771,6 +799,9 @@ impl Pager {
 
     /// Rolls back the transaction and releases all locks.
     pub fn rollback(&mut self) -> Result<()> {
+        if self.walst.wal.is_some() {
+            return self.wal_rollback();
+        }
         let mut result = Ok(());
         if self.state == PagerState::Write {
             self.cache.discard_dirty();
@@ -864,6 +895,12 @@ impl Pager {
         self.cache.truncate(self.db_size);
         self.savepoints.push(Savepoint { db_size: self.db_size, images: HashMap::new() });
         Ok(())
+    }
+}
+
+impl Drop for Pager {
+    fn drop(&mut self) {
+        self.close_wal_on_drop();
     }
 }
 

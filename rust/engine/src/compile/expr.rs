@@ -275,6 +275,10 @@ impl Builder<'_> {
                     self.emit(Op::Function, 0, t, t, P4::Func(f), 0);
                 }
             },
+            Expr::Column { table: None, column, .. } if self.coalesced_using(column).is_some() => {
+                let rep = self.coalesced_using(column).expect("checked");
+                self.expr(&rep, target)?;
+            }
             Expr::Column { table, column, double_quoted, .. } => match self.resolve_column(table.as_deref(), column)?.inspect(|r| {
                 if r.source().0 < self.corr_floor {
                     self.correlated = true;

@@ -8,12 +8,14 @@
 //! did not, the cursor is set to a NULL row and the body runs once more,
 //! after the ON terms and before the WHERE terms of that level.
 //!
-//! RIGHT/FULL JOIN (one per nest, right side a table, FROM order kept): the
-//! right level always scans; every rowid of it that passes its ON terms goes
-//! into an in-memory set. When the outer loops end, a second pass NULLs the
-//! cursors of the earlier levels and reruns the right level (and the levels
-//! after it) over the rows not in the set, skipping its ON terms. WHERE terms
-//! are all tested at the right level or later so both passes apply them.
+//! RIGHT/FULL JOIN (any number per nest, FROM order kept): each right level
+//! always scans; every rowid of it (a position for a subquery or view) that
+//! passes its ON terms goes into an in-memory set. When the outer loops end,
+//! one extra pass per right level, in FROM order, NULLs the cursors of the
+//! earlier levels and reruns that level (and the levels after it, which
+//! join normally) over its rows not in the set, skipping its ON terms. WHERE
+//! terms are all tested at the last right level or later so every pass
+//! applies them.
 
 use super::expr::has_subquery;
 use super::resolve::ColRef;
@@ -35,7 +37,7 @@ pub struct JoinInfo {
     pub on: Vec<Expr>,
 }
 
-/// State of the one RIGHT/FULL join of a loop nest: the level of its right
+/// State of one RIGHT/FULL join of a loop nest: the level of its right
 /// source, the register that is 1 during the unmatched-rows pass, the
 /// in-memory set of rowids that matched, the address where that level's
 /// loop starts and the jumps out of it once the second pass is over.
@@ -411,7 +413,8 @@ impl Builder<'_> {
                 f.order = order;
             }
         }
-        let right_at = joins.iter().position(|j| j.right).filter(|_| n > 1);
+        let right_levels: Vec<usize> = if n > 1 { (0..joins.len()).filter(|&j| joins[j].right).collect() } else { Vec::new() };
+        let right_at = right_levels.last().copied();
         let levels: Vec<usize> = all
             .iter()
             .enumerate()
@@ -423,17 +426,15 @@ impl Builder<'_> {
                 }
             })
             .collect();
-        let mut rp = match right_at {
-            Some(j) => {
-                let pass = self.reg();
-                self.op(Op::Integer, 0, pass as i32, 0);
-                let set = self.cursor();
-                let ki = Rc::new(crate::storage::record::KeyInfo { collations: vec![crate::storage::record::Collation::Binary], desc: vec![false] });
-                self.emit(Op::OpenEphemeral, set, 1, 0, P4::KeyInfo(ki), 0);
-                Some(RightPass { level: j, pass, set, entry: 0, done: Vec::new() })
-            }
-            None => None,
-        };
+        let mut rp: Vec<RightPass> = Vec::new();
+        for &j in &right_levels {
+            let pass = self.reg();
+            self.op(Op::Integer, 0, pass as i32, 0);
+            let set = self.cursor();
+            let ki = Rc::new(crate::storage::record::KeyInfo { collations: vec![crate::storage::record::Collation::Binary], desc: vec![false] });
+            self.emit(Op::OpenEphemeral, set, 1, 0, P4::KeyInfo(ki), 0);
+            rp.push(RightPass { level: j, pass, set, entry: 0, done: Vec::new() });
+        }
         if n == 0 {
             let mut skips = Vec::new();
             for t in &all {
@@ -445,7 +446,7 @@ impl Builder<'_> {
             return Ok(());
         }
         self.gen_level(0, joins, &all, &levels, body, &mut rp)?;
-        if let Some(rp) = rp {
+        for rp in rp {
             // Second pass: earlier levels NULL, right level over unmatched rows.
             let over = self.op(Op::If, rp.pass as i32, 0, 0);
             self.op(Op::Integer, 1, rp.pass as i32, 0);
@@ -473,14 +474,14 @@ impl Builder<'_> {
         terms: &[&Expr],
         levels: &[usize],
         body: &mut Body<'_>,
-        rp: &mut Option<RightPass>,
+        rp: &mut [RightPass],
     ) -> Result<()> {
         let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
         let si = self.frames.last().expect("frame").source_at(i);
         let src = self.frames.last().expect("frame").sources[si].clone();
         let cur = src.cursor;
         let left = joins.get(si).map_or(false, |j| j.left);
-        let right = rp.as_ref().map_or(false, |r| r.level == i);
+        let right = rp.iter().any(|r| r.level == i);
         let on: Vec<Expr> = if left || right { joins[si].on.clone() } else { Vec::new() };
         let here_terms: Vec<&Expr> = terms.iter().zip(levels).filter(|(_, l)| **l == i).map(|(t, _)| *t).collect();
         let mut seek_terms: Vec<&Expr> = on.iter().collect();
@@ -520,7 +521,7 @@ impl Builder<'_> {
             }
         };
         self.note_plan(detail);
-        if let Some(r) = rp.as_mut().filter(|r| r.level == i) {
+        if let Some(r) = rp.iter_mut().find(|r| r.level == i) {
             r.entry = self.here();
         }
         if src.table.root != 0 {
@@ -662,7 +663,7 @@ impl Builder<'_> {
         }
         let _ = idx_keys;
         let mut to_body = None;
-        if let Some(r) = rp.as_ref().filter(|_| right) {
+        if let Some(r) = rp.iter().find(|r| r.level == i) {
             let (pass, set) = (r.pass, r.set);
             let normal = self.op(Op::IfNot, pass as i32, 0, 1);
             let rr = self.reg();
@@ -678,7 +679,7 @@ impl Builder<'_> {
         if let Some(f) = rflag {
             self.op(Op::Integer, 1, f as i32, 0);
         }
-        if let Some(r) = rp.as_ref().filter(|_| right) {
+        if let Some(r) = rp.iter().find(|r| r.level == i) {
             let set = r.set;
             let rr = self.reg();
             self.op(Op::Rowid, cur, rr as i32, 0);
@@ -716,7 +717,7 @@ impl Builder<'_> {
             }
         }
         self.patch_all(&exits);
-        if let Some(r) = rp.as_mut().filter(|_| right) {
+        if let Some(r) = rp.iter_mut().find(|r| r.level == i) {
             let pass = r.pass;
             let d = self.op(Op::If, pass as i32, 0, 0);
             r.done.push(d);

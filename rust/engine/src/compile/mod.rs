@@ -23,6 +23,7 @@ pub mod pragma;
 pub mod pragma_wal;
 pub mod resolve;
 pub mod select;
+pub mod outer_join;
 pub mod window;
 
 use crate::error::{Error, Result};
@@ -67,6 +68,9 @@ pub struct Builder<'s> {
     pub raise_ignore: Vec<usize>,
     /// Recursive CTE names bound to the cursor holding the current row.
     pub cte_bindings: Vec<(String, resolve::Source)>,
+    /// USING/NATURAL columns of RIGHT/FULL joins: (cursor, column) of the
+    /// left source's column and the COALESCE an unqualified name means.
+    pub using_coalesce: Vec<(i32, usize, ferrolite_parser::ast::Expr)>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -115,6 +119,7 @@ impl<'s> Builder<'s> {
             active_triggers: Vec::new(),
             raise_ignore: Vec::new(),
             cte_bindings: Vec::new(),
+            using_coalesce: Vec::new(),
         }
     }
 

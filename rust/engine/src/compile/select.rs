@@ -153,15 +153,6 @@ impl<'s> Builder<'s> {
                 }
                 match op.kind {
                     JoinKind::Right | JoinKind::Full => {
-                        if joins.iter().any(|j| j.right) {
-                            return Err(Error::sql("more than one RIGHT or FULL JOIN in a FROM clause is not supported yet"));
-                        }
-                        if frame.sources[first_right].table.root == 0 {
-                            return Err(Error::sql("RIGHT and FULL JOINs with a subquery or view on the right are not supported yet"));
-                        }
-                        if op.natural || matches!(constraint, Some(JoinConstraint::Using(_))) {
-                            return Err(Error::sql("RIGHT and FULL JOINs with USING or NATURAL are not supported yet"));
-                        }
                         joins[first_right].right = true;
                         joins[first_right].left = op.kind == JoinKind::Full;
                     }
@@ -192,7 +183,12 @@ impl<'s> Builder<'s> {
                         .find(|s| s.table.column_index(&c).is_some())
                         .ok_or_else(|| Error::sql(format!("cannot join using column {c} - column not present in both tables")))?;
                     let col = |s: &Source| Expr::Column { schema: None, table: Some(s.name.clone()), column: c.clone(), double_quoted: false };
-                    let e = Expr::Binary { op: BinaryOp::Eq, left: Box::new(col(lsrc)), right: Box::new(col(rsrc)) };
+                    // An earlier outer USING join's column is its COALESCE.
+                    let lexpr = lsrc.table.column_index(&c).and_then(|lc| self.star_using_coalesce(lsrc, lc)).unwrap_or_else(|| col(lsrc));
+                    let e = Expr::Binary { op: BinaryOp::Eq, left: Box::new(lexpr), right: Box::new(col(rsrc)) };
+                    if joins[first_right].right {
+                        self.register_using_coalesce(lsrc, rsrc, &c);
+                    }
                     joins[first_right].on.push(e);
                     frame.sources[first_right].hidden.push(rc);
                 }
@@ -308,8 +304,9 @@ impl<'s> Builder<'s> {
                 if s.hidden.contains(&ci) {
                     continue;
                 }
+                let plain = Expr::Column { schema: None, table: Some(s.name.clone()), column: c.name.clone(), double_quoted: false };
                 out.push(OutCol {
-                    expr: Expr::Column { schema: None, table: Some(s.name.clone()), column: c.name.clone(), double_quoted: false },
+                    expr: self.star_using_coalesce(s, ci).unwrap_or(plain),
                     name: c.name.clone(),
                     decltype: c.decltype.clone(),
                 });

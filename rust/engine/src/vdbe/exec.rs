@@ -746,6 +746,12 @@ impl Vm {
                         self.regs[u1] = Value::Real(i as f64);
                     }
                 }
+                Op::Rowid if matches!(self.cursors.get(u1), Some(Some(VCursor::Sorter(_)))) => {
+                    // A sorter row's "rowid" is its position (RIGHT JOIN sets).
+                    if let Some(Some(VCursor::Sorter(m))) = self.cursors.get(u1) {
+                        self.regs[u2] = if m.null_row { Value::Null } else { Value::Integer(m.pos as i64) };
+                    }
+                }
                 Op::Rowid => {
                     let c = self.bcur(p1)?;
                     let v = if c.null_row { Value::Null } else { Value::Integer(c.cur.rowid(bt)?) };

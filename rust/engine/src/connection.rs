@@ -146,6 +146,7 @@ impl Connection {
                 savepoints: Vec::new(),
                 savepoint_txn: false,
                 temp_views: Vec::new(),
+                fk: Default::default(),
             },
             stmts: HashMap::new(),
             next_id: 1,
@@ -284,11 +285,13 @@ impl Connection {
     fn finish(&mut self, id: StmtId, ok: bool) -> Result<()> {
         let Some(st) = self.stmts.get_mut(&id) else { return Ok(()) };
         let mut result = Ok(());
+        let had_stmt_savepoint = st.vm.stmt_savepoint;
         if st.vm.stmt_savepoint {
             let d = st.vm.stmt_depth;
             let r = if ok {
                 self.bt.release(d)
             } else {
+                self.db.fk.deferred = st.vm.fk_deferred_start;
                 self.bt.rollback_to(d).and_then(|_| self.bt.release(d))
             };
             st.vm.stmt_savepoint = false;
@@ -299,6 +302,9 @@ impl Connection {
         if ok && st.prog.counts_changes {
             self.db.changes = st.vm.n_change;
             self.db.total_changes += st.vm.n_change;
+        } else if st.prog.counts_changes && had_stmt_savepoint {
+            // A write statement that failed and was rolled back, as SQLite.
+            self.db.changes = 0;
         }
         let wrote = st.vm.wrote;
         if st.active {
@@ -337,6 +343,7 @@ impl Connection {
         if self.db.autocommit && self.n_active == 0 {
             match self.bt.txn_state() {
                 TxnState::Write => {
+                    self.db.fk.end_transaction();
                     if ok && result.is_ok() {
                         if let Err(e) = self.bt.commit() {
                             let _ = self.bt.rollback();

@@ -202,7 +202,7 @@ impl<'s> Builder<'s> {
                     pk: 0,
                 })
                 .collect();
-            let table = Rc::new(Table { name: cte.name.clone(), root: 0, columns: cols, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new() });
+            let table = Rc::new(Table { name: cte.name.clone(), root: 0, columns: cols, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new(), ..Default::default() });
             let current = self.cursor();
             let done = self.op(Op::Rewind, list, 0, 0);
             let top = self.here();

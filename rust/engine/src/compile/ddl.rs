@@ -221,6 +221,7 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
                 return Err(Error::sql(format!("table {n} may not be dropped")));
             }
             b.begin(true);
+            b.fk_drop_table(&t)?;
             for idx in &t.indexes {
                 b.op(Op::Destroy, idx.root as i32, 0, 1);
             }

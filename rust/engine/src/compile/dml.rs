@@ -195,11 +195,13 @@ impl Builder<'_> {
             self.patch(ok);
             self.patch(fine);
         }
+        self.fk_check(t, Some((old, rold)), None, Some(&set_cols))?;
         // Remove old index entries, write the row, add new entries.
         for (idx, &ic) in t.indexes.iter().zip(ics.iter()) {
             let k = self.index_key(t, idx, old, rold);
             self.op(Op::IdxDelete, ic, k as i32, (idx.columns.len() + 1) as i32);
         }
+        self.fk_check(t, None, Some((new, rnew)), Some(&set_cols))?;
         if let Some(a) = t.rowid_alias {
             self.op(Op::Null, 0, (new + a) as i32, 0);
         }
@@ -220,6 +222,7 @@ impl Builder<'_> {
             self.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
             self.op(Op::IdxInsert, ic, r as i32, 0);
         }
+        self.fk_actions(t, (old, rold), Some((new, rnew)), Some(&set_cols))?;
         self.fire_triggers(t, 1, false, Some((new, rnew)), Some((old, rold)), Some(&set_cols))?;
         Ok(())
     }
@@ -244,6 +247,9 @@ impl Builder<'_> {
         old: Option<(usize, usize)>,
         set_cols: Option<&[usize]>,
     ) -> Result<()> {
+        if self.disable_triggers {
+            return Ok(());
+        }
         let trigs = self.schema.triggers_for(&t.name, kind, before);
         for tr in trigs {
             if self.active_triggers.iter().any(|n| n.eq_ignore_ascii_case(&tr.name)) {
@@ -365,7 +371,7 @@ impl Builder<'_> {
     }
 
     /// Deletes the row `cur` is on and its index entries (reads the row).
-    fn delete_current_row(&mut self, t: &Table, cur: i32, ics: &[i32], count: bool) {
+    fn delete_current_row(&mut self, t: &Rc<Table>, cur: i32, ics: &[i32], count: bool) -> Result<()> {
         let ncol = t.columns.len();
         let base = self.regs(ncol);
         let rr = self.reg();
@@ -375,11 +381,13 @@ impl Builder<'_> {
                 self.emit_column(cur, t, i, base + i);
             }
         }
+        self.fk_check(t, Some((base, rr)), None, None)?;
         for (idx, &ic) in t.indexes.iter().zip(ics) {
             let k = self.index_key(t, idx, base, rr);
             self.op(Op::IdxDelete, ic, k as i32, (idx.columns.len() + 1) as i32);
         }
         self.emit(Op::Delete, cur, 0, 0, P4::None, self.count_flag(count as u16));
+        self.fk_actions(t, (base, rr), None, None)
     }
 
     /// Writes one row whose column values come from `srcs`.
@@ -519,7 +527,7 @@ impl Builder<'_> {
             }
             match if act.is_some() { OnConflict::Ignore } else { oc } {
                 OnConflict::Ignore => skips.push(self.op(Op::Goto, 0, 0, 0)),
-                OnConflict::Replace => self.delete_current_row(t, cur, ics, false),
+                OnConflict::Replace => self.delete_current_row(t, cur, ics, false)?,
                 OnConflict::Abort => {
                     let a = t.rowid_alias.unwrap_or(0);
                     let msg = format!("UNIQUE constraint failed: {}.{}", t.name, t.columns[a].name);
@@ -550,7 +558,7 @@ impl Builder<'_> {
                     let rr = self.reg();
                     self.op(Op::IdxRowid, ic, rr as i32, 0);
                     let gone = self.op(Op::SeekRowid, cur, 0, rr as i32);
-                    self.delete_current_row(t, cur, ics, false);
+                    self.delete_current_row(t, cur, ics, false)?;
                     self.patch(gone);
                 }
                 OnConflict::Abort => {
@@ -560,6 +568,7 @@ impl Builder<'_> {
             }
             self.patch(ok);
         }
+        self.fk_check(t, None, Some((base, rowid)), None)?;
         let rec = self.reg();
         self.op(Op::MakeRecord, base as i32, ncol as i32, rec as i32);
         self.emit(Op::Insert, cur, rec as i32, rowid as i32, P4::None, self.count_flag(3));
@@ -638,6 +647,8 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
             let (cur, ics) = b.open_write(&t);
             b.setup_returning(&ins.returning, &t, &ins.alias, cur)?;
             b.frames.push(Frame::default());
+            let saved_single = b.fk_single_row;
+            b.fk_single_row = rows.len() == 1 && b.schema.triggers_for(&t.name, 0, true).is_empty() && b.schema.triggers_for(&t.name, 0, false).is_empty();
             for r in rows {
                 let mut srcs: Vec<ValSrc<'_>> = t.columns.iter().map(|_| ValSrc::Default).collect();
                 for (k, &ci) in targets.iter().enumerate() {
@@ -645,6 +656,7 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
                 }
                 b.insert_row(&t, cur, &ics, &srcs, oc, up)?;
             }
+            b.fk_single_row = saved_single;
             b.frames.pop();
         }
         InsertSource::DefaultValues => {
@@ -728,7 +740,7 @@ pub fn compile_delete(b: &mut Builder<'_>, d: &Delete) -> Result<()> {
         reseek = Some(b.op(Op::SeekRowid, cur, 0, rr as i32));
     }
     b.emit_returning()?;
-    b.delete_current_row(&t, cur, &ics, true);
+    b.delete_current_row(&t, cur, &ics, true)?;
     if has_trig {
         b.fire_triggers(&t, 2, false, None, Some((old, rr)), None)?;
     }

@@ -144,17 +144,21 @@ pub fn type_affinity(type_name: &str) -> Affinity {
     Affinity::from_decltype(type_name)
 }
 
-fn cmp_affinity(a: Affinity, b: Affinity) -> u16 {
-    let some = |x: Affinity| x != Affinity::Blob;
-    let aff = if some(a) && some(b) {
+/// SQLite's sqlite3CompareAffinity; `ha`/`hb`: the operand has an
+/// affinity at all (a column, even of BLOB affinity, has one; a literal or
+/// an arbitrary expression has none).
+fn cmp_affinity(a: Affinity, ha: bool, b: Affinity, hb: bool) -> u16 {
+    let a_some = ha || a != Affinity::Blob;
+    let b_some = hb || b != Affinity::Blob;
+    let aff = if a_some && b_some {
         if a.is_numeric() || b.is_numeric() {
             Affinity::Numeric
         } else {
             Affinity::Blob
         }
-    } else if !some(a) && !some(b) {
+    } else if !a_some && !b_some {
         Affinity::Blob
-    } else if some(a) {
+    } else if a_some {
         a
     } else {
         b
@@ -189,6 +193,17 @@ impl Builder<'_> {
         }
     }
 
+    /// Does `e` carry an affinity (a column reference or CAST, possibly
+    /// under COLLATE) rather than none?
+    pub fn expr_has_affinity(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Column { table, column, .. } => matches!(self.resolve_column(table.as_deref(), column), Ok(Some(_))),
+            Expr::Cast { .. } => true,
+            Expr::Collate { expr, .. } => self.expr_has_affinity(expr),
+            _ => false,
+        }
+    }
+
     /// Collation of an expression and whether it was explicit (COLLATE).
     pub fn expr_collation(&self, e: &Expr) -> Result<Option<(Collation, bool)>> {
         Ok(match e {
@@ -215,7 +230,7 @@ impl Builder<'_> {
     /// Emits a comparison of already-computed registers.
     pub fn emit_compare(&mut self, op: Op, l: &Expr, r: &Expr, rl: usize, rr: usize, target: usize, nulleq: bool) -> Result<()> {
         let coll = self.cmp_collation(l, r)?;
-        let mut p5 = cmp_affinity(self.expr_affinity(l), self.expr_affinity(r));
+        let mut p5 = cmp_affinity(self.expr_affinity(l), self.expr_has_affinity(l), self.expr_affinity(r), self.expr_has_affinity(r));
         if nulleq {
             p5 |= cmp_flags::NULLEQ;
         }

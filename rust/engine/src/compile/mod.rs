@@ -18,8 +18,11 @@ pub mod compound;
 pub mod ddl;
 pub mod dml;
 pub mod expr;
+pub mod fkey;
+pub mod fkey_action;
 pub mod loops;
 pub mod pragma;
+pub mod pragma_fk;
 pub mod pragma_wal;
 pub mod resolve;
 pub mod select;
@@ -71,6 +74,17 @@ pub struct Builder<'s> {
     /// USING/NATURAL columns of RIGHT/FULL joins: (cursor, column) of the
     /// left source's column and the COALESCE an unqualified name means.
     pub using_coalesce: Vec<(i32, usize, ferrolite_parser::ast::Expr)>,
+    /// FK action sub-programs of the whole statement (shared with the
+    /// builders that compile them), by key; None while being compiled.
+    pub fk_subs: fkey_action::SubPrograms,
+    /// DROP TABLE's implicit DELETE: no triggers, FK errors ignored.
+    pub disable_triggers: bool,
+    /// The FK action being compiled (child table, key number, SET NULL).
+    pub fk_action: Option<(String, usize, bool)>,
+    /// Compiling a single-row INSERT without triggers (SQLite's
+    /// !isMultiWrite): inserting a parent row cannot fix an immediate
+    /// violation, so children are not scanned (unless defer_foreign_keys).
+    pub fk_single_row: bool,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -120,6 +134,10 @@ impl<'s> Builder<'s> {
             raise_ignore: Vec::new(),
             cte_bindings: Vec::new(),
             using_coalesce: Vec::new(),
+            fk_subs: Default::default(),
+            disable_triggers: false,
+            fk_action: None,
+            fk_single_row: false,
         }
     }
 
@@ -255,7 +273,9 @@ impl<'s> Builder<'s> {
             self.readonly = false;
         }
         let cookie = self.schema.cookie as i32;
-        self.op(Op::Transaction, 0, write as i32, cookie);
+        // P5 of a write: bit 0 set, bit 1 = PRAGMA foreign_keys it was compiled with.
+        let p5 = if write { 1 | (u16::from(self.schema.foreign_keys) << 1) } else { 0 };
+        self.emit(Op::Transaction, 0, write as i32, cookie, P4::None, p5);
     }
 
     /// Emits a program that returns constant rows.
@@ -280,6 +300,7 @@ impl<'s> Builder<'s> {
             params: self.params,
             readonly: self.readonly,
             counts_changes: self.counts_changes,
+            subprograms: fkey_action::take_programs(&self.fk_subs),
         }
     }
 }

@@ -5,7 +5,8 @@
 //! mode; WAL pragmas in pragma_wal.rs), synchronous (0..3, honoured by the pager), cache_size,
 //! freelist_count, max_page_count, page_size = N (empty database only),
 //! locking_mode (normal/exclusive), and accepted-but-fixed settings
-//! (foreign_keys, encoding, ...). Unknown pragmas do nothing, as in SQLite.
+//! (encoding, ...); the FOREIGN KEY pragmas are in `pragma_fk`. Unknown
+//! pragmas do nothing, as in SQLite.
 
 use super::Builder;
 use crate::error::{Error, Result};
@@ -64,6 +65,9 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
     }
     let lname = name.to_ascii_lowercase();
     if super::pragma_wal::compile_wal_pragma(b, &lname, value)? {
+        return Ok(());
+    }
+    if super::pragma_fk::compile_fk_pragma(b, &lname, value)? {
         return Ok(());
     }
     let meta = match lname.as_str() {
@@ -287,7 +291,7 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                 }
             }
         }
-        "foreign_keys" | "encoding" | "recursive_triggers" | "secure_delete"
+        "encoding" | "recursive_triggers" | "secure_delete"
         | "temp_store" | "auto_vacuum" | "automatic_index" | "case_sensitive_like"
             if value.is_none() =>
         {

@@ -270,7 +270,7 @@ impl<'s> Builder<'s> {
                 pk: 0,
             })
             .collect();
-        let t = Table { name: name.clone(), root: 0, columns: cols, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new() };
+        let t = Table { name: name.clone(), root: 0, columns: cols, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new(), ..Default::default() };
         Ok(Source { name, table: Rc::new(t), cursor, hidden: Vec::new() })
     }
 

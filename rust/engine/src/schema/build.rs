@@ -125,6 +125,7 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
         without_rowid: options.without_rowid,
         indexes: Vec::new(),
         checks: Vec::new(),
+        ..Default::default()
     };
     // CHECK texts, in order of appearance, for the error message.
     let check_texts = check_texts(sql);
@@ -256,6 +257,7 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
     if t.without_rowid && !has_pk {
         return Err(Error::sql(format!("PRIMARY KEY missing on table {}", t.name)));
     }
+    t.fkeys = super::fkey::build_fkeys(ct, &t)?;
     Ok((t, autos))
 }
 

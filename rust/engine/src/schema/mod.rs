@@ -11,6 +11,7 @@
 //! - `cookie` is the schema cookie (header offset 40) the schema was read at.
 
 pub mod build;
+pub mod fkey;
 pub mod load;
 
 use crate::storage::record::{Collation, KeyInfo};
@@ -32,7 +33,7 @@ pub struct Column {
     pub pk: usize,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Table {
     pub name: String,
     pub root: u32,
@@ -45,6 +46,8 @@ pub struct Table {
     /// CHECK constraints: the name SQLite reports (constraint name, or the
     /// expression's text) and the expression.
     pub checks: Vec<(String, Expr)>,
+    /// FOREIGN KEY constraints (child side), in SQLite's list order.
+    pub fkeys: Vec<fkey::ForeignKey>,
 }
 
 #[derive(Clone, Debug)]
@@ -133,6 +136,9 @@ pub struct Schema {
     pub triggers: Vec<Rc<Trigger>>,
     /// Lower-case names of the connection's TEMP views (also in `views`).
     pub temp_views: std::collections::HashSet<String>,
+    /// PRAGMA foreign_keys of the connection when this schema was installed
+    /// (the compiler codes FK enforcement only when it is on).
+    pub foreign_keys: bool,
 }
 
 impl Schema {
@@ -159,6 +165,21 @@ impl Schema {
             })
             .cloned()
             .collect()
+    }
+    /// Foreign keys whose parent is `parent`: (child table, index into its `fkeys`),
+    /// child tables by name, each table's keys in list order.
+    pub fn fkeys_referencing(&self, parent: &str) -> Vec<(Rc<Table>, usize)> {
+        let mut kids: Vec<&Rc<Table>> = self.tables.values().filter(|t| t.fkeys.iter().any(|f| f.to_table.eq_ignore_ascii_case(parent))).collect();
+        kids.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut out = Vec::new();
+        for t in kids {
+            for (k, f) in t.fkeys.iter().enumerate() {
+                if f.to_table.eq_ignore_ascii_case(parent) {
+                    out.push((t.clone(), k));
+                }
+            }
+        }
+        out
     }
     pub fn view(&self, name: &str) -> Option<&Rc<View>> {
         self.views.get(&name.to_ascii_lowercase())
@@ -197,6 +218,7 @@ impl Table {
             without_rowid: false,
             indexes: Vec::new(),
             checks: Vec::new(),
+            ..Default::default()
         }
     }
 }

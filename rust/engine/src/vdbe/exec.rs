@@ -45,7 +45,19 @@ pub struct Vm {
     ticks: u32,
     now_ms: Option<i64>,
     key_buf: Vec<u8>,
+    /// Immediate FK violations of this statement (see `fkey`).
+    pub fk_stmt: i64,
+    /// The connection's deferred FK counter when the statement began.
+    pub fk_deferred_start: i64,
+    /// Running as a sub-program (FK action) at this depth (0 = top level).
+    depth: u32,
+    /// The top-level program's sub-programs (set in sub-program VMs).
+    subs: Option<Rc<Vec<Program>>>,
 }
+
+/// Deepest nesting of FK action sub-programs (SQLite allows 1000 trigger
+/// levels; each level here is a native stack frame of the interpreter).
+const MAX_SUB_DEPTH: u32 = 200;
 
 fn meta_of(n: i32) -> Meta {
     match n {
@@ -103,6 +115,10 @@ impl Vm {
             ticks: 0,
             now_ms: None,
             key_buf: Vec::new(),
+            fk_stmt: 0,
+            fk_deferred_start: 0,
+            depth: 0,
+            subs: None,
         }
     }
 
@@ -125,6 +141,7 @@ impl Vm {
         self.started = false;
         self.wrote = false;
         self.now_ms = None;
+        self.fk_stmt = 0;
     }
 
     pub fn row(&self) -> &[Value] {
@@ -208,6 +225,22 @@ impl Vm {
         Value::Integer(r as i64)
     }
 
+    /// The end of a top-level program: immediate FK violations fail the
+    /// statement; in autocommit mode so do deferred ones (the statement is
+    /// the transaction), and the transaction's FK state ends with it.
+    fn fk_check_at_halt(&mut self, db: &mut DbState) -> Result<()> {
+        if self.fk_stmt > 0 {
+            return Err(Error::new(codes::CONSTRAINT_FOREIGNKEY, super::fkey::FK_FAILED));
+        }
+        if db.autocommit && self.wrote {
+            if db.fk.deferred > 0 {
+                return Err(Error::new(codes::CONSTRAINT_FOREIGNKEY, super::fkey::FK_FAILED));
+            }
+            db.fk.end_transaction();
+        }
+        Ok(())
+    }
+
     /// Runs until the next row (true) or the end (false).
     pub fn step(&mut self, prog: &Program, bt: &mut Btree, db: &mut DbState, params: &[Value]) -> Result<bool> {
         self.started = true;
@@ -229,6 +262,66 @@ impl Vm {
             match insn.op {
                 Op::Init | Op::Goto => self.pc = u2,
                 Op::Noop => {}
+                Op::FkCounter => {
+                    if db.fk.defer || p1 != 0 {
+                        db.fk.deferred += i64::from(p2);
+                    } else {
+                        self.fk_stmt += i64::from(p2);
+                    }
+                }
+                Op::FkIfZero => {
+                    let zero = if p3 != 0 {
+                        !db.fk.defer
+                    } else if p1 != 0 {
+                        db.fk.deferred == 0
+                    } else {
+                        self.fk_stmt == 0 && !(db.fk.defer && db.fk.deferred > 0)
+                    };
+                    if zero {
+                        self.pc = u2;
+                    }
+                }
+                Op::FkPragma => {
+                    if p2 >= 0 {
+                        let on = p2 != 0;
+                        if p1 == 0 {
+                            // A no-op inside a transaction, as in SQLite.
+                            if db.autocommit && db.fk.enabled != on {
+                                db.fk.enabled = on;
+                                Rc::make_mut(&mut db.schema).foreign_keys = on;
+                            }
+                        } else {
+                            db.fk.defer = on;
+                        }
+                    } else {
+                        let v = if p1 == 0 { db.fk.enabled } else { db.fk.defer };
+                        self.regs[u3] = Value::Integer(v as i64);
+                    }
+                }
+                Op::Program => {
+                    let subs = self.subs.clone().unwrap_or_else(|| prog.subprograms.clone());
+                    let Some(sp) = subs.get(u2) else { return Err(internal("no such sub-program")) };
+                    if self.depth >= MAX_SUB_DEPTH {
+                        return Err(Error::sql("too many levels of trigger recursion"));
+                    }
+                    let mut sub = Vm::new(sp);
+                    for k in 0..u3 {
+                        if let (Some(dst), Some(src)) = (sub.regs.get_mut(k + 1), self.regs.get(u1 + k)) {
+                            *dst = src.clone();
+                        }
+                    }
+                    sub.depth = self.depth + 1;
+                    sub.subs = Some(subs.clone());
+                    sub.stmt_savepoint = true;
+                    sub.started = true;
+                    sub.fk_stmt = self.fk_stmt;
+                    let r = (|| -> Result<()> {
+                        while sub.step(sp, bt, db, params)? {}
+                        Ok(())
+                    })();
+                    self.fk_stmt = sub.fk_stmt;
+                    r?;
+                }
                 Op::Gosub => {
                     self.regs[u1] = Value::Integer(self.pc as i64);
                     self.pc = u2;
@@ -240,6 +333,9 @@ impl Vm {
                     }
                 }
                 Op::Halt => {
+                    if p1 == 0 && self.depth == 0 {
+                        self.fk_check_at_halt(db)?;
+                    }
                     if p1 != 0 {
                         let msg = match &insn.p4 {
                             P4::Text(s) => s.clone(),
@@ -542,7 +638,7 @@ impl Vm {
                     if cookie != db.schema.cookie {
                         db.install_schema(schema::load::load(bt)?);
                     }
-                    if cookie as i32 != p3 {
+                    if cookie as i32 != p3 || (p5 & 1 != 0 && (p5 & 2 != 0) != db.fk.enabled) {
                         return Err(Error::new(codes::SCHEMA, "database schema has changed"));
                     }
                     if write && !self.stmt_savepoint {
@@ -550,6 +646,7 @@ impl Vm {
                         bt.savepoint(self.stmt_depth)?;
                         self.stmt_savepoint = true;
                         self.wrote = true;
+                        self.fk_deferred_start = db.fk.deferred;
                     }
                 }
                 Op::AutoCommit => {
@@ -567,6 +664,10 @@ impl Vm {
                         if db.autocommit {
                             return Err(Error::sql("cannot commit - no transaction is active"));
                         }
+                        if db.fk.deferred > 0 {
+                            return Err(Error::new(codes::CONSTRAINT_FOREIGNKEY, super::fkey::FK_FAILED));
+                        }
+                        db.fk.end_transaction();
                         if bt.txn_state() == TxnState::Write {
                             bt.commit()?;
                         } else if bt.txn_state() == TxnState::Read {
@@ -579,6 +680,7 @@ impl Vm {
                         if db.autocommit {
                             return Err(Error::sql("cannot rollback - no transaction is active"));
                         }
+                        db.fk.end_transaction();
                         bt.rollback()?;
                         db.autocommit = true;
                         db.savepoints.clear();
@@ -599,6 +701,7 @@ impl Vm {
                             db.savepoint_txn = true;
                         }
                         db.savepoints.push(name);
+                        db.fk.savepoint_counts.push(db.fk.deferred);
                         bt.savepoint(db.savepoints.len())?;
                     } else {
                         let Some(i) = db.savepoints.iter().rposition(|s| s.eq_ignore_ascii_case(&name)) else {
@@ -606,6 +709,10 @@ impl Vm {
                         };
                         if p1 == 1 {
                             if i == 0 && db.savepoint_txn {
+                                if db.fk.deferred > 0 {
+                                    return Err(Error::new(codes::CONSTRAINT_FOREIGNKEY, super::fkey::FK_FAILED));
+                                }
+                                db.fk.end_transaction();
                                 bt.commit()?;
                                 db.savepoints.clear();
                                 db.savepoint_txn = false;
@@ -613,10 +720,15 @@ impl Vm {
                             } else {
                                 bt.release(i + 1)?;
                                 db.savepoints.truncate(i);
+                                db.fk.savepoint_counts.truncate(i);
                             }
                         } else {
                             bt.rollback_to(i + 1)?;
                             db.savepoints.truncate(i + 1);
+                            if let Some(&c) = db.fk.savepoint_counts.get(i) {
+                                db.fk.deferred = c;
+                            }
+                            db.fk.savepoint_counts.truncate(i + 1);
                         }
                     }
                 }

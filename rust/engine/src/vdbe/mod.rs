@@ -9,6 +9,7 @@
 
 pub mod cursor;
 pub mod exec;
+pub mod fkey;
 pub mod opcode;
 pub mod program;
 pub mod window;
@@ -41,12 +42,15 @@ pub struct DbState {
     /// TEMP views of this connection (never written to the file), kept
     /// across schema reloads: `install_schema` adds them to every schema.
     pub temp_views: Vec<Rc<crate::schema::View>>,
+    /// FOREIGN KEY pragmas and deferred-violation counter.
+    pub fk: fkey::FkState,
 }
 
 impl DbState {
     /// Makes `s` (just read from the file) the current schema, with this
     /// connection's TEMP views added.
     pub fn install_schema(&mut self, mut s: Schema) {
+        s.foreign_keys = self.fk.enabled;
         for v in &self.temp_views {
             s.temp_views.insert(v.name.to_ascii_lowercase());
             s.views.insert(v.name.to_ascii_lowercase(), v.clone());

@@ -73,6 +73,9 @@ pub struct Program {
     pub readonly: bool,
     /// INSERT/UPDATE/DELETE: sets changes() when it completes.
     pub counts_changes: bool,
+    /// Sub-programs run by `Program` ops (FK actions), shared by every
+    /// level of a recursive run.
+    pub subprograms: Rc<Vec<Program>>,
 }
 
 impl P4 {

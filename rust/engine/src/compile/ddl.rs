@@ -71,6 +71,9 @@ pub fn create_table(b: &mut Builder<'_>, ct: &CreateTable) -> Result<()> {
         return Err(Error::sql("TEMP tables are not supported yet"));
     }
     let name = &ct.name.name;
+    if name.len() >= 7 && name[..7].eq_ignore_ascii_case("sqlite_") {
+        return Err(Error::sql(format!("object name reserved for internal use: {name}")));
+    }
     if b.schema.table(name).is_some() || b.schema.others.get(&name.to_ascii_lowercase()).map_or(false, |o| o.kind == "view") {
         if ct.if_not_exists {
             b.begin(false);
@@ -113,6 +116,12 @@ pub fn create_table(b: &mut Builder<'_>, ct: &CreateTable) -> Result<()> {
     for (k, r) in idx_roots.iter().enumerate() {
         let iname = format!("sqlite_autoindex_{name}_{}", k + 1);
         b.schema_row(c, "index", &iname, name, *r, None);
+    }
+    if t.autoinc && b.schema.table(super::autoinc::SEQUENCE_TABLE).is_none() {
+        let seq = b.reg();
+        b.op(Op::CreateBtree, 0, seq as i32, 1);
+        let s = super::autoinc::SEQUENCE_TABLE;
+        b.schema_row(c, "table", s, s, seq, Some(super::autoinc::SEQUENCE_SQL));
     }
     b.bump_cookie();
     Ok(())
@@ -222,6 +231,7 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
             }
             b.begin(true);
             b.fk_drop_table(&t)?;
+            b.autoinc_drop(&t);
             for idx in &t.indexes {
                 b.op(Op::Destroy, idx.root as i32, 0, 1);
             }

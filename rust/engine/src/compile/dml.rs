@@ -489,11 +489,15 @@ impl Builder<'_> {
                 self.op(Op::Copy, (base + a) as i32, rowid as i32, 0);
                 self.op(Op::Null, 0, (base + a) as i32, 0);
                 let have = self.op(Op::NotNull, rowid as i32, 0, 0);
-                self.op(Op::NewRowid, cur, rowid as i32, 0);
+                let ai = self.autoinc.map_or(0, |a| a.max as i32);
+                self.op(Op::NewRowid, cur, rowid as i32, ai);
                 let done = self.op(Op::Goto, 0, 0, 0);
                 self.patch(have);
                 self.op(Op::MustBeInt, rowid as i32, 0, 0);
                 self.patch(done);
+                if let Some(a) = self.autoinc {
+                    self.op(Op::MemMax, a.max as i32, rowid as i32, 0);
+                }
                 true
             }
             None => {
@@ -639,6 +643,8 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
     };
     b.begin(true);
     b.counts_changes = true;
+    let saved_autoinc = b.autoinc.take();
+    b.autoinc = b.autoinc_begin(&t);
     match &ins.source {
         InsertSource::Values(rows) => {
             for r in rows {
@@ -688,6 +694,10 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
             b.patch(empty);
         }
     }
+    if let Some(a) = b.autoinc {
+        b.autoinc_end(a);
+    }
+    b.autoinc = saved_autoinc;
     b.finish_returning();
     Ok(())
 }

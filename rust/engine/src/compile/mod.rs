@@ -14,6 +14,7 @@
 //!   carrying the schema cookie it was compiled against.
 
 pub mod aggregate;
+pub mod autoinc;
 pub mod compound;
 pub mod ddl;
 pub mod dml;
@@ -85,6 +86,8 @@ pub struct Builder<'s> {
     /// !isMultiWrite): inserting a parent row cannot fix an immediate
     /// violation, so children are not scanned (unless defer_foreign_keys).
     pub fk_single_row: bool,
+    /// AUTOINCREMENT registers of the INSERT being compiled.
+    pub autoinc: Option<autoinc::AutoInc>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -138,6 +141,7 @@ impl<'s> Builder<'s> {
             disable_triggers: false,
             fk_action: None,
             fk_single_row: false,
+            autoinc: None,
         }
     }
 

@@ -258,6 +258,7 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
         return Err(Error::sql(format!("PRIMARY KEY missing on table {}", t.name)));
     }
     t.fkeys = super::fkey::build_fkeys(ct, &t)?;
+    t.autoinc = autoincrement(ct, &t)?;
     Ok((t, autos))
 }
 
@@ -285,4 +286,35 @@ pub fn build_index(ci: &CreateIndex, t: &Table) -> Result<Index> {
         partial: ci.where_clause.clone(),
         unsupported,
     })
+}
+
+/// Is the table's PRIMARY KEY declared AUTOINCREMENT? Only an INTEGER
+/// PRIMARY KEY of a rowid table may be (SQLite's messages otherwise).
+fn autoincrement(ct: &CreateTable, t: &Table) -> Result<bool> {
+    let CreateTableBody::Columns { columns, constraints, .. } = &ct.body else { return Ok(false) };
+    let mut on = false;
+    for cd in columns {
+        for c in &cd.constraints {
+            if let ColumnConstraintKind::PrimaryKey { autoincrement: true, .. } = c.kind {
+                on = true;
+            }
+        }
+    }
+    for tc in constraints {
+        if let TableConstraintKind::PrimaryKey { autoincrement: true, .. } = tc.kind {
+            on = true;
+        }
+    }
+    if !on {
+        return Ok(false);
+    }
+    let int_pk = t.columns.iter().filter(|c| c.pk > 0).count() == 1
+        && t.columns.iter().any(|c| c.pk == 1 && c.decltype.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("INTEGER")));
+    if t.rowid_alias.is_none() {
+        if int_pk && t.without_rowid {
+            return Err(Error::sql("AUTOINCREMENT not allowed on WITHOUT ROWID tables"));
+        }
+        return Err(Error::sql("AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY"));
+    }
+    Ok(true)
 }

@@ -48,6 +48,8 @@ pub struct Table {
     pub checks: Vec<(String, Expr)>,
     /// FOREIGN KEY constraints (child side), in SQLite's list order.
     pub fkeys: Vec<fkey::ForeignKey>,
+    /// INTEGER PRIMARY KEY AUTOINCREMENT (rowids tracked in sqlite_sequence).
+    pub autoinc: bool,
 }
 
 #[derive(Clone, Debug)]

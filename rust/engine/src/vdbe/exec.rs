@@ -1044,7 +1044,23 @@ impl Vm {
                         }
                     };
                     c.moved();
+                    let rowid = if p3 > 0 {
+                        let max = ops::to_int(&self.regs[u3]).unwrap_or(0);
+                        if max == i64::MAX {
+                            return Err(Error::new(codes::FULL, "database or disk is full"));
+                        }
+                        let r = rowid.max(max + 1);
+                        self.regs[u3] = Value::Integer(r);
+                        r
+                    } else {
+                        rowid
+                    };
                     self.regs[u2] = Value::Integer(rowid);
+                }
+                Op::MemMax => {
+                    let a = ops::to_int(&self.regs[u1]).unwrap_or(0);
+                    let b = if p2 > 0 { ops::to_int(&self.regs[u2]).unwrap_or(0) } else { a };
+                    self.regs[u1] = Value::Integer(a.max(b));
                 }
                 Op::Insert => {
                     let rowid = match self.regs[u3] {

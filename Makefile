@@ -3,6 +3,7 @@
 #   make            build everything (engine, wasm, C library + header, Go)
 #   make wasm       rebuild the engine wasm committed in go/internal/wasmhost
 #   make test       all tests (what .ci/run calls through `make ci`)
+#   make bench      the 1M-row benchmark, native and Go/wasm vs SQLite (not a test)
 #
 # The wasm32 target is built with rustup's wasm32-unknown-unknown std when it
 # is installed (or installable), else with Debian's rustc-web/rust-web-src and
@@ -14,7 +15,7 @@ WASM_OUT := go/internal/wasmhost/ferrolite.wasm
 WASM_TARGET_DIR ?= $(ROOT)/target/wasm-build
 export CARGO_TERM_COLOR := never
 
-.PHONY: all wasm wasm-check engine bindings header header-check c-example go test ci deps slt
+.PHONY: all wasm wasm-check engine bindings header header-check c-example go test ci deps slt bench
 
 all: wasm bindings header c-example go
 
@@ -53,8 +54,14 @@ test: deps
 	cargo test --release -p ferrolite
 	$(MAKE) c-example
 	scripts/go-test.sh
+	scripts/killtest.sh delete
 	scripts/slt-quick.sh
 	scripts/interop-test.sh
+
+# 1M rows inserted in one transaction, then scanned: ferrolite vs SQLite,
+# native and through the Go driver (docs/benchmarks.md). BENCH_ROWS=n to vary.
+bench:
+	scripts/bench.sh
 
 # The whole sqllogictest corpus in ../shared/sqllogictest (long).
 slt:

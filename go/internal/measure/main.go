@@ -4,8 +4,10 @@
 //	go run ./internal/measure firstquery  # cold-process first-query latency, with and without the compile cache
 //	go run ./internal/measure idle        # memory of idle connections
 //	go run ./internal/measure scan        # time per row of a 100k-row SELECT vs the sqlite3 shell
+//	go run ./internal/measure bulk [ROWS] # 1M-row insert in one transaction + full scan vs the sqlite3 shell (bulk.go)
 //
-// "child" is the mode firstquery runs in a fresh process.
+// "child" is the mode firstquery runs in a fresh process, "bulkchild" the one
+// bulk runs its ferrolite side in.
 package main
 
 import (
@@ -28,7 +30,7 @@ var processStart = time.Now() // package init: as close to process start as Go c
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: measure firstquery|idle|scan")
+		fmt.Fprintln(os.Stderr, "usage: measure firstquery|idle|scan|bulk [ROWS]")
 		os.Exit(2)
 	}
 	var err error
@@ -41,6 +43,10 @@ func main() {
 		err = idle()
 	case "scan":
 		err = scan()
+	case "bulk":
+		err = bulk(os.Args[2:])
+	case "bulkchild":
+		err = bulkChild(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}

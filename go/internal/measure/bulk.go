@@ -15,7 +15,13 @@
 //     ..."` with output to /dev/null, minus the start-up of the same
 //     command with a query returning no rows (best of 3).
 //
-// Both files are checked with sqlite3: integrity_check ok and the expected
+// With MEASURE_FERROLITE_SHELL=path-to-go/cmd/ferrolite, the same script and
+// scan also run through ferrolite's pure-Go shell (like for like with the
+// sqlite3 shell). Off by default: that shell hands the engine the whole
+// rest of its input for every statement, so a script of many statements
+// takes quadratic time (docs/benchmarks.md).
+//
+// Every file is checked with sqlite3: integrity_check ok and the expected
 // count and sums, so a wrong result cannot produce a figure. Output is one
 // key=value line per figure.
 package main
@@ -172,19 +178,60 @@ func bulk(args []string) error {
 	if err := checkWithShell(shPath, want); err != nil {
 		return err
 	}
-	full, fullRSS, err := shellBest(shPath, bulkScan)
+	full, fullRSS, err := shellBest("sqlite3", shPath, bulkScan)
 	if err != nil {
 		return err
 	}
-	empty, _, err := shellBest(shPath, bulkScan+" WHERE 0")
+	empty, _, err := shellBest("sqlite3", shPath, bulkScan+" WHERE 0")
 	if err != nil {
 		return err
+	}
+	if fl := os.Getenv("MEASURE_FERROLITE_SHELL"); fl != "" {
+		if err := ferroliteShell(fl, dir, script, want); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("shell_insert_ms=%.1f\n", ms(shInsert))
 	fmt.Printf("shell_scan_ms=%.1f\n", ms(full-empty))
 	fmt.Printf("shell_startup_ms=%.1f\n", ms(empty))
 	fmt.Printf("shell_insert_peak_rss_kib=%d\n", shRSS)
 	fmt.Printf("shell_scan_peak_rss_kib=%d\n", fullRSS)
+	return nil
+}
+
+// ferroliteShell runs the same script and scan through ferrolite's pure-Go
+// shell (go/cmd/ferrolite at path fl), the like-for-like peer of the sqlite3
+// shell: SQL text parsed per statement, rows printed to /dev/null.
+func ferroliteShell(fl, dir, script, want string) error {
+	db := filepath.Join(dir, "flshell.db")
+	in, err := os.Open(script)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	cmd := exec.Command(fl, db)
+	cmd.Stdin = in
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	insert, rss, err := runPeak(cmd)
+	if err != nil {
+		return fmt.Errorf("ferrolite shell insert: %v %s", err, stderr.String())
+	}
+	if err := checkWithShell(db, want); err != nil {
+		return err
+	}
+	full, _, err := shellBest(fl, db, bulkScan)
+	if err != nil {
+		return err
+	}
+	empty, _, err := shellBest(fl, db, bulkScan+" WHERE 0")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("flshell_insert_ms=%.1f\n", ms(insert))
+	fmt.Printf("flshell_scan_ms=%.1f\n", ms(full-empty))
+	fmt.Printf("flshell_startup_ms=%.1f\n", ms(empty))
+	fmt.Printf("flshell_insert_peak_rss_kib=%d\n", rss)
 	return nil
 }
 
@@ -208,12 +255,12 @@ func writeScript(path string, n int) error {
 	return f.Close()
 }
 
-// shellBest runs `sqlite3 path sql` three times with stdout to /dev/null and
+// shellBest runs `SHELL path sql` three times with stdout to /dev/null and
 // returns the best wall time and that run's peak RSS.
-func shellBest(path, q string) (time.Duration, int64, error) {
+func shellBest(shell, path, q string) (time.Duration, int64, error) {
 	best, rss := time.Duration(1<<62), int64(-1)
 	for i := 0; i < 3; i++ {
-		cmd := exec.Command("sqlite3", path, q) // Stdout nil: the null device
+		cmd := exec.Command(shell, path, q) // Stdout nil: the null device
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		d, peak, err := runPeak(cmd)

@@ -157,6 +157,7 @@ impl Builder<'_> {
             }
         }
         self.emit(Op::Affinity, new as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.strict_check(t, new);
         let mut set_cols: Vec<usize> = sets.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect();
         if let (Some(a), true) = (t.rowid_alias, rowid_set.is_some()) {
             set_cols.push(a);
@@ -506,6 +507,7 @@ impl Builder<'_> {
             }
         };
         self.emit(Op::Affinity, base as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.strict_check(t, base);
         let raise_mark = self.raise_ignore.len();
         self.fire_triggers(t, 0, true, Some((base, rowid)), None, None)?;
         for (i, col) in t.columns.iter().enumerate() {

@@ -27,6 +27,7 @@ pub mod pragma_fk;
 pub mod pragma_wal;
 pub mod resolve;
 pub mod select;
+pub mod strict;
 pub mod outer_join;
 pub mod window;
 

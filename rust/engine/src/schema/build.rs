@@ -176,6 +176,9 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
         }
         t.columns.push(col);
     }
+    if options.strict {
+        t.strict_types = super::strict::strict_types(&mut t)?;
+    }
     let mut autos: Vec<AutoIndex> = Vec::new();
     let mut has_pk = false;
     let add_auto = |t: &mut Table, cols: Vec<IndexColumn>, origin: IndexOrigin, autos: &mut Vec<AutoIndex>| {

@@ -13,6 +13,7 @@
 pub mod build;
 pub mod fkey;
 pub mod load;
+pub mod strict;
 
 use crate::storage::record::{Collation, KeyInfo};
 use crate::value::affinity::Affinity;
@@ -50,6 +51,9 @@ pub struct Table {
     pub fkeys: Vec<fkey::ForeignKey>,
     /// INTEGER PRIMARY KEY AUTOINCREMENT (rowids tracked in sqlite_sequence).
     pub autoinc: bool,
+    /// STRICT table: the type code of each column (`strict::INT`...);
+    /// empty for ordinary tables.
+    pub strict_types: Vec<u8>,
 }
 
 #[derive(Clone, Debug)]

@@ -1057,6 +1057,33 @@ impl Vm {
                     };
                     self.regs[u2] = Value::Integer(rowid);
                 }
+                Op::TypeCheck => {
+                    let v = &self.regs[u1];
+                    let ok = match (p2 as u8, v) {
+                        (_, Value::Null) => true,
+                        (schema::strict::INT | schema::strict::INTEGER, Value::Integer(_)) => true,
+                        (schema::strict::REAL, Value::Real(_)) => true,
+                        (schema::strict::TEXT, Value::Text(_)) => true,
+                        (schema::strict::BLOB, Value::Blob(_)) => true,
+                        (schema::strict::ANY, _) => true,
+                        _ => false,
+                    };
+                    if !ok {
+                        let class = match v {
+                            Value::Integer(_) => "INT",
+                            Value::Real(_) => "REAL",
+                            Value::Text(_) => "TEXT",
+                            Value::Blob(_) => "BLOB",
+                            Value::Null => "NULL",
+                        };
+                        let col = match &insn.p4 {
+                            P4::Text(s) => s.as_str(),
+                            _ => "",
+                        };
+                        let msg = format!("cannot store {class} value in {} column {col}", schema::strict::type_name(p2 as u8));
+                        return Err(Error::new(codes::CONSTRAINT_DATATYPE, msg));
+                    }
+                }
                 Op::MemMax => {
                     let a = ops::to_int(&self.regs[u1]).unwrap_or(0);
                     let b = if p2 > 0 { ops::to_int(&self.regs[u2]).unwrap_or(0) } else { a };

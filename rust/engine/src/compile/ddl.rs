@@ -11,8 +11,8 @@ use crate::schema::IndexOrigin;
 use crate::value::Value;
 use crate::vdbe::{Op, P4};
 use ferrolite_parser::ast::{
-    AlterAction, AlterTable, ColumnConstraintKind, CreateIndex, CreateTable, CreateTableBody, CreateTrigger, CreateView, DropKind, Expr, Literal,
-    QualifiedName, Stmt, UnaryOp,
+    AlterAction, AlterTable, ColumnConstraintKind, CreateIndex, CreateTable, CreateTrigger, CreateView, DropKind, Expr, Literal,
+    QualifiedName, UnaryOp,
 };
 
 const SCHEMA_COOKIE: i32 = 0;
@@ -359,10 +359,7 @@ fn rewrite_schema_sql(b: &mut Builder<'_>, kind: &str, name: &str, new_sql: &str
 pub fn alter_table(b: &mut Builder<'_>, at: &AlterTable) -> Result<()> {
     Builder::check_main(&at.name)?;
     let n = &at.name.name;
-    let t = b.schema.table(n).cloned().ok_or_else(|| Error::sql(format!("no such table: {n}")))?;
-    if t.root == 1 || (n.len() >= 7 && n[..7].eq_ignore_ascii_case("sqlite_")) {
-        return Err(Error::sql(format!("table {n} may not be altered")));
-    }
+    let t = b.alter_target(n)?;
     match &at.action {
         AlterAction::AddColumn(cd) => {
             if t.column_index(&cd.name).is_some() {
@@ -370,66 +367,68 @@ pub fn alter_table(b: &mut Builder<'_>, at: &AlterTable) -> Result<()> {
             }
             let mut notnull = false;
             let mut default: Option<&Expr> = None;
+            let mut references = false;
+            let stored = false;
             for c in &cd.constraints {
                 match &c.kind {
                     ColumnConstraintKind::PrimaryKey { .. } => return Err(Error::sql("Cannot add a PRIMARY KEY column")),
                     ColumnConstraintKind::Unique { .. } => return Err(Error::sql("Cannot add a UNIQUE column")),
                     ColumnConstraintKind::NotNull { .. } => notnull = true,
                     ColumnConstraintKind::Default { expr, .. } => default = Some(expr),
+                    ColumnConstraintKind::References(_) => references = true,
                     ColumnConstraintKind::Generated { .. } => return Err(Error::sql("generated columns are not supported yet")),
                     _ => {}
                 }
             }
-            let dv = match default {
-                None => Value::Null,
-                Some(e) => const_default(e).ok_or_else(|| Error::sql("Cannot add a column with non-constant default"))?,
-            };
-            if notnull && dv.is_null() {
-                return Err(Error::sql("Cannot add a NOT NULL column with default value NULL"));
+            // As sqlite3AlterFinishAddColumn: these only fail when the
+            // table has rows (checked when the statement runs).
+            let mut refusals: Vec<&str> = Vec::new();
+            if stored {
+                refusals.push("cannot add a STORED column");
+            } else {
+                let dflt = default.filter(|e| !matches!(e, Expr::Literal(Literal::Null)));
+                if references && dflt.is_some() && b.schema.foreign_keys {
+                    refusals.push("Cannot add a REFERENCES column with non-NULL default value");
+                }
+                if notnull && dflt.is_none() {
+                    refusals.push("Cannot add a NOT NULL column with default value NULL");
+                }
+                if dflt.is_some_and(|e| const_default(e).is_none()) {
+                    refusals.push("Cannot add a column with non-constant default");
+                }
             }
-            let ct = match ferrolite_parser::parse_one(&t.sql) {
-                Ok(Some((Stmt::CreateTable(ct), _))) => ct,
-                _ => return Err(Error::sql(format!("malformed database schema ({})", t.name))),
-            };
-            let CreateTableBody::Columns { columns, .. } = &ct.body else {
-                return Err(Error::sql(format!("malformed database schema ({})", t.name)));
-            };
-            let end = columns.last().map(|c| c.span.end).unwrap_or(0);
-            let coldef = cd.span.text(b.sql).trim();
-            let new_sql = format!("{}, {}{}", &t.sql[..end], coldef, &t.sql[end..]);
+            let off = crate::schema::rename::add_column_offset(&t.sql)
+                .ok_or_else(|| Error::sql(format!("malformed database schema ({})", t.name)))?;
+            let coldef = cd.span.text(b.sql).trim_end_matches(|c: char| c == ';' || c.is_ascii_whitespace());
+            let new_sql = format!("{}, {}{}", &t.sql[..off], coldef, &t.sql[off..]);
             b.begin(true);
+            if let Some(msg) = refusals.first() {
+                let c = b.cursor();
+                b.op(Op::OpenRead, c, t.root as i32, 0);
+                let empty = b.op(Op::Rewind, c, 0, 0);
+                b.emit(Op::Halt, codes::ERROR, 0, 0, P4::Text(msg.to_string()), 0);
+                b.patch(empty);
+            }
             rewrite_schema_sql(b, "table", &t.name, &new_sql, None);
             b.bump_cookie();
         }
         AlterAction::RenameTo(new) => {
-            if b.schema.object_exists(new) {
-                return Err(Error::sql(format!("there is already another table or index with this name: {new}")));
-            }
-            if !t.indexes.is_empty() || b.schema.others.values().any(|o| o.tbl_name.eq_ignore_ascii_case(&t.name)) {
-                return Err(Error::sql("ALTER TABLE RENAME of a table with indexes, triggers or views is not supported yet"));
-            }
-            let ct = match ferrolite_parser::parse_one(&t.sql) {
-                Ok(Some((Stmt::CreateTable(ct), _))) => ct,
-                _ => return Err(Error::sql(format!("malformed database schema ({})", t.name))),
-            };
-            // The name token runs from name_start to the first '(' or space.
-            let rest = &t.sql[ct.name_start..];
-            let name_len = if rest.starts_with('"') || rest.starts_with('`') || rest.starts_with('[') {
-                let close = match rest.as_bytes()[0] {
-                    b'[' => ']',
-                    q => q as char,
-                };
-                rest[1..].find(close).map(|p| p + 2).unwrap_or(rest.len())
-            } else {
-                rest.find(|c: char| c == '(' || c.is_whitespace()).unwrap_or(rest.len())
-            };
-            let quoted = format!("\"{}\"", new.replace('"', "\"\""));
-            let new_sql = format!("{}{}{}", &t.sql[..ct.name_start], quoted, &rest[name_len..]);
-            b.begin(true);
-            rewrite_schema_sql(b, "table", &t.name, &new_sql, Some(new));
+            b.alter_rename_table(&t, new)?;
             b.bump_cookie();
         }
-        _ => return Err(Error::sql("ALTER TABLE RENAME COLUMN / DROP COLUMN are not supported yet")),
+        AlterAction::RenameColumn { old, new } => {
+            // Was the new name quoted in the statement (its last token)?
+            let end = b.stmt_end.min(b.sql.len());
+            let toks = ferrolite_parser::lexer::tokenize(&b.sql[..end]);
+            let last = toks.iter().rev().find(|t| !matches!(t.kind, ferrolite_parser::lexer::TokenKind::Eof | ferrolite_parser::lexer::TokenKind::Semi));
+            let quote = last.is_some_and(|t| t.kind != ferrolite_parser::lexer::TokenKind::Id);
+            b.alter_rename_column(&t, old, new, quote)?;
+            b.bump_cookie();
+        }
+        AlterAction::DropColumn(col) => {
+            b.alter_drop_column(&t, col)?;
+            b.bump_cookie();
+        }
     }
     Ok(())
 }

@@ -14,6 +14,7 @@
 //!   carrying the schema cookie it was compiled against.
 
 pub mod aggregate;
+pub mod alter;
 pub mod autoinc;
 pub mod compound;
 pub mod ddl;

@@ -13,6 +13,7 @@
 pub mod build;
 pub mod fkey;
 pub mod load;
+pub mod rename;
 pub mod strict;
 
 use crate::storage::record::{Collation, KeyInfo};

@@ -1084,6 +1084,11 @@ impl Vm {
                         return Err(Error::new(codes::CONSTRAINT_DATATYPE, msg));
                     }
                 }
+                Op::AlterRewrite => {
+                    let P4::Text(spec) = &insn.p4 else { return Err(internal("AlterRewrite without P4")) };
+                    let schema = db.schema.clone();
+                    schema::rename::rewrite_row(&schema, spec, &mut self.regs[u1..u1 + 5])?;
+                }
                 Op::MemMax => {
                     let a = ops::to_int(&self.regs[u1]).unwrap_or(0);
                     let b = if p2 > 0 { ops::to_int(&self.regs[u2]).unwrap_or(0) } else { a };

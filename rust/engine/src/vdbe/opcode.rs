@@ -111,6 +111,7 @@ opcodes! {
     MakeRecord => "r[P3] = record of r[P1..P1+P2], affinity string P4 applied first.",
     NewRowid => "r[P2] = a new rowid for table c[P1]; P3 > 0 (AUTOINCREMENT): above r[P3], which becomes the new rowid.",
     TypeCheck => "STRICT: fail with CONSTRAINT_DATATYPE unless r[P1] is NULL or of column type P2 (1 INT, 2 INTEGER, 3 REAL, 4 TEXT, 5 BLOB); P4 = table.column.",
+    AlterRewrite => "ALTER TABLE: rewrite the sqlite_schema row in r[P1..P1+5] (type, name, tbl_name, rootpage, sql) as P4 says.",
     MemMax => "Make r[P1] an integer; if P2 > 0, r[P1] = max(r[P1], r[P2] as an integer).",
     Insert => "Insert record r[P2] with rowid r[P3] into c[P1]; P5: 1 count, 2 set last rowid.",
     IdxInsert => "Insert key record r[P2] into index c[P1].",

@@ -1,0 +1,161 @@
+//! ALTER TABLE RENAME TO, RENAME COLUMN and DROP COLUMN (ADD COLUMN is in
+//! `ddl`). The checks SQLite makes before touching anything are done here;
+//! the program then rewrites every sqlite_schema row through the
+//! `AlterRewrite` op (`schema::rename` decides what changes in each row's
+//! text, and fails the statement with SQLite's "error in ... after ..."
+//! messages), rewrites the table's rows for DROP COLUMN, renames the
+//! table's sqlite_sequence row for RENAME TO, bumps the schema cookie and
+//! re-reads the schema.
+
+use super::Builder;
+use crate::error::{Error, Result};
+use crate::schema::Table;
+use crate::value::Value;
+use crate::vdbe::{Op, P4};
+use ferrolite_parser::ast::{ColumnConstraintKind, CreateTableBody, Stmt};
+use std::rc::Rc;
+
+/// The name SQLite prints for a table in "may not be altered".
+fn system_name(t: &Table) -> &str {
+    if t.root == 1 {
+        "sqlite_master"
+    } else {
+        &t.name
+    }
+}
+
+impl Builder<'_> {
+    /// The table to alter, with SQLite's refusals for views and system tables.
+    pub fn alter_target(&self, name: &str) -> Result<Rc<Table>> {
+        let Some(t) = self.schema.table(name).cloned() else {
+            if self.schema.view(name).is_some() {
+                return Err(Error::sql(format!("view {name} may not be altered")));
+            }
+            return Err(Error::sql(format!("no such table: {name}")));
+        };
+        if t.root == 1 || (t.name.len() >= 7 && t.name[..7].eq_ignore_ascii_case("sqlite_")) {
+            return Err(Error::sql(format!("table {} may not be altered", system_name(&t))));
+        }
+        Ok(t)
+    }
+
+    /// Rewrites every sqlite_schema row with AlterRewrite `spec`.
+    fn rewrite_schema(&mut self, spec: String) {
+        let c = self.cursor();
+        self.op(Op::OpenWrite, c, 1, 0);
+        let empty = self.op(Op::Rewind, c, 0, 0);
+        let top = self.here();
+        let row = self.regs(5);
+        for k in 0..5 {
+            self.op(Op::Column, c, k, (row + k as usize) as i32);
+        }
+        self.emit(Op::AlterRewrite, row as i32, 0, 0, P4::Text(spec.clone()), 0);
+        let (rec, rid) = (self.reg(), self.reg());
+        self.op(Op::MakeRecord, row as i32, 5, rec as i32);
+        self.op(Op::Rowid, c, rid as i32, 0);
+        self.op(Op::Insert, c, rec as i32, rid as i32);
+        self.op(Op::Next, c, top, 0);
+        self.patch(empty);
+    }
+
+    /// Renames the table's sqlite_sequence row, if any.
+    fn rename_sequence(&mut self, old: &str, new: &str) {
+        let Some(seq) = self.schema.table(super::autoinc::SEQUENCE_TABLE).cloned() else { return };
+        let c = self.cursor();
+        self.op(Op::OpenWrite, c, seq.root as i32, 0);
+        let (vo, vn) = (self.reg(), self.reg());
+        self.load_value(&Value::Text(old.to_string()), vo);
+        self.load_value(&Value::Text(new.to_string()), vn);
+        let empty = self.op(Op::Rewind, c, 0, 0);
+        let top = self.here();
+        let row = self.regs(2);
+        self.op(Op::Column, c, 0, row as i32);
+        self.op(Op::Column, c, 1, (row + 1) as i32);
+        let eq = self.reg();
+        self.emit(Op::Eq, row as i32, vo as i32, eq as i32, P4::Coll(crate::storage::record::Collation::Binary), 0);
+        let skip = self.op(Op::IfNot, eq as i32, 0, 1);
+        self.op(Op::Copy, vn as i32, row as i32, 0);
+        let (rec, rid) = (self.reg(), self.reg());
+        self.op(Op::MakeRecord, row as i32, 2, rec as i32);
+        self.op(Op::Rowid, c, rid as i32, 0);
+        self.op(Op::Insert, c, rec as i32, rid as i32);
+        self.patch(skip);
+        self.op(Op::Next, c, top, 0);
+        self.patch(empty);
+    }
+
+    pub fn alter_rename_table(&mut self, t: &Rc<Table>, new: &str) -> Result<()> {
+        if self.schema.object_exists(new) || self.schema.view(new).is_some() {
+            return Err(Error::sql(format!("there is already another table or index with this name: {new}")));
+        }
+        if new.len() >= 7 && new[..7].eq_ignore_ascii_case("sqlite_") {
+            return Err(Error::sql(format!("object name reserved for internal use: {new}")));
+        }
+        self.begin(true);
+        self.rewrite_schema(format!("T\u{1}{}\u{1}{new}", t.name));
+        if t.autoinc {
+            self.rename_sequence(&t.name, new);
+        }
+        Ok(())
+    }
+
+    pub fn alter_rename_column(&mut self, t: &Rc<Table>, old: &str, new: &str, quote_new: bool) -> Result<()> {
+        let Some(ci) = t.column_index(old) else {
+            return Err(Error::sql(format!("no such column: \"{old}\"")));
+        };
+        if t.column_index(new).is_some_and(|k| k != ci) {
+            return Err(Error::sql(format!("error in table {} after rename: duplicate column name: {new}", t.name)));
+        }
+        self.begin(true);
+        let old_name = &t.columns[ci].name;
+        self.rewrite_schema(format!("C\u{1}{}\u{1}{old_name}\u{1}{new}\u{1}{}", t.name, quote_new as u8));
+        Ok(())
+    }
+
+    pub fn alter_drop_column(&mut self, t: &Rc<Table>, col: &str) -> Result<()> {
+        let Some(k) = t.column_index(col) else {
+            return Err(Error::sql(format!("no such column: \"{col}\"")));
+        };
+        let column = &t.columns[k];
+        let column_unique = match ferrolite_parser::parse_one(&t.sql) {
+            Ok(Some((Stmt::CreateTable(ct), _))) => match &ct.body {
+                CreateTableBody::Columns { columns, .. } => columns
+                    .get(k)
+                    .is_some_and(|cd| cd.constraints.iter().any(|c| matches!(c.kind, ColumnConstraintKind::Unique { .. }))),
+                _ => false,
+            },
+            _ => false,
+        };
+        if column.pk > 0 || column_unique {
+            let what = if column.pk > 0 { "PRIMARY KEY" } else { "UNIQUE" };
+            return Err(Error::sql(format!("cannot drop {what} column: \"{}\"", column.name)));
+        }
+        if t.columns.len() <= 1 {
+            return Err(Error::sql(format!("cannot drop column \"{}\": no other columns exist", column.name)));
+        }
+        self.begin(true);
+        self.rewrite_schema(format!("D\u{1}{}\u{1}{}\u{1}{k}\u{1}1", t.name, column.name));
+        self.rewrite_schema(format!("D\u{1}{}\u{1}{}\u{1}{k}\u{1}2", t.name, column.name));
+        // Every row is rewritten without the column.
+        let c = self.cursor();
+        self.op(Op::OpenWrite, c, t.root as i32, 0);
+        let empty = self.op(Op::Rewind, c, 0, 0);
+        let top = self.here();
+        let n = t.columns.len() - 1;
+        let base = self.regs(n);
+        for (j, i) in (0..t.columns.len()).filter(|&i| i != k).enumerate() {
+            if t.rowid_alias == Some(i) {
+                self.op(Op::Null, 0, (base + j) as i32, 0);
+            } else {
+                self.emit_column(c, t, i, base + j);
+            }
+        }
+        let (rec, rid) = (self.reg(), self.reg());
+        self.op(Op::MakeRecord, base as i32, n as i32, rec as i32);
+        self.op(Op::Rowid, c, rid as i32, 0);
+        self.op(Op::Insert, c, rec as i32, rid as i32);
+        self.op(Op::Next, c, top, 0);
+        self.patch(empty);
+        Ok(())
+    }
+}

@@ -136,14 +136,19 @@ impl Builder<'_> {
         self.begin(true);
         self.rewrite_schema(format!("D\u{1}{}\u{1}{}\u{1}{k}\u{1}1", t.name, column.name));
         self.rewrite_schema(format!("D\u{1}{}\u{1}{}\u{1}{k}\u{1}2", t.name, column.name));
+        if t.is_virtual(k) {
+            // A VIRTUAL column has no field in the records.
+            return Ok(());
+        }
         // Every row is rewritten without the column.
         let c = self.cursor();
         self.op(Op::OpenWrite, c, t.root as i32, 0);
         let empty = self.op(Op::Rewind, c, 0, 0);
         let top = self.here();
-        let n = t.columns.len() - 1;
+        let keep: Vec<usize> = (0..t.columns.len()).filter(|&i| i != k && !t.is_virtual(i)).collect();
+        let n = keep.len();
         let base = self.regs(n);
-        for (j, i) in (0..t.columns.len()).filter(|&i| i != k).enumerate() {
+        for (j, &i) in keep.iter().enumerate() {
             if t.rowid_alias == Some(i) {
                 self.op(Op::Null, 0, (base + j) as i32, 0);
             } else {

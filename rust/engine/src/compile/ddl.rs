@@ -368,7 +368,8 @@ pub fn alter_table(b: &mut Builder<'_>, at: &AlterTable) -> Result<()> {
             let mut notnull = false;
             let mut default: Option<&Expr> = None;
             let mut references = false;
-            let stored = false;
+            let mut stored = false;
+            let mut generated = false;
             for c in &cd.constraints {
                 match &c.kind {
                     ColumnConstraintKind::PrimaryKey { .. } => return Err(Error::sql("Cannot add a PRIMARY KEY column")),
@@ -376,7 +377,10 @@ pub fn alter_table(b: &mut Builder<'_>, at: &AlterTable) -> Result<()> {
                     ColumnConstraintKind::NotNull { .. } => notnull = true,
                     ColumnConstraintKind::Default { expr, .. } => default = Some(expr),
                     ColumnConstraintKind::References(_) => references = true,
-                    ColumnConstraintKind::Generated { .. } => return Err(Error::sql("generated columns are not supported yet")),
+                    ColumnConstraintKind::Generated { stored: st, .. } => {
+                        generated = true;
+                        stored = *st;
+                    }
                     _ => {}
                 }
             }
@@ -385,7 +389,7 @@ pub fn alter_table(b: &mut Builder<'_>, at: &AlterTable) -> Result<()> {
             let mut refusals: Vec<&str> = Vec::new();
             if stored {
                 refusals.push("cannot add a STORED column");
-            } else {
+            } else if !generated {
                 let dflt = default.filter(|e| !matches!(e, Expr::Literal(Literal::Null)));
                 if references && dflt.is_some() && b.schema.foreign_keys {
                     refusals.push("Cannot add a REFERENCES column with non-NULL default value");

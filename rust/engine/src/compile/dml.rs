@@ -157,6 +157,7 @@ impl Builder<'_> {
             }
         }
         self.emit(Op::Affinity, new as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.compute_generated(t, new, rnew)?;
         self.strict_check(t, new);
         let mut set_cols: Vec<usize> = sets.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect();
         if let (Some(a), true) = (t.rowid_alias, rowid_set.is_some()) {
@@ -207,7 +208,8 @@ impl Builder<'_> {
             self.op(Op::Null, 0, (new + a) as i32, 0);
         }
         let rec = self.reg();
-        self.op(Op::MakeRecord, new as i32, ncol as i32, rec as i32);
+        let (rb, rn) = self.record_regs(t, new);
+        self.op(Op::MakeRecord, rb as i32, rn as i32, rec as i32);
         if rowid_set.is_some() {
             let same = self.reg();
             self.op(Op::Eq, rold as i32, rnew as i32, same as i32);
@@ -432,6 +434,9 @@ impl Builder<'_> {
             if sc.columns.len() != 1 {
                 return Err(Error::sql("row value assignments are not supported yet"));
             }
+            if let Some(i) = t.column_index(&sc.columns[0]).filter(|&i| t.generated_col(i).is_some()) {
+                return Err(Error::sql(format!("cannot UPDATE generated column \"{}\"", t.columns[i].name)));
+            }
             match t.column_index(&sc.columns[0]) {
                 Some(i) if t.rowid_alias == Some(i) => rowid_set = Some(&sc.expr),
                 Some(i) => sets[i] = Some(&sc.expr),
@@ -507,6 +512,7 @@ impl Builder<'_> {
             }
         };
         self.emit(Op::Affinity, base as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.compute_generated(t, base, rowid)?;
         self.strict_check(t, base);
         let raise_mark = self.raise_ignore.len();
         self.fire_triggers(t, 0, true, Some((base, rowid)), None, None)?;
@@ -576,7 +582,8 @@ impl Builder<'_> {
         }
         self.fk_check(t, None, Some((base, rowid)), None)?;
         let rec = self.reg();
-        self.op(Op::MakeRecord, base as i32, ncol as i32, rec as i32);
+        let (rb, rn) = self.record_regs(t, base);
+        self.op(Op::MakeRecord, rb as i32, rn as i32, rec as i32);
         self.emit(Op::Insert, cur, rec as i32, rowid as i32, P4::None, self.count_flag(3));
         for (idx, &ic) in t.indexes.iter().zip(ics) {
             let k = self.index_key(t, idx, base, rowid);
@@ -622,10 +629,13 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
     }
     // Target column for each supplied value.
     let targets: Vec<usize> = if ins.columns.is_empty() {
-        (0..t.columns.len()).collect()
+        (0..t.columns.len()).filter(|&i| t.generated_col(i).is_none()).collect()
     } else {
         let mut v = Vec::new();
         for c in &ins.columns {
+            if let Some(i) = t.column_index(c).filter(|&i| t.generated_col(i).is_some()) {
+                return Err(Error::sql(format!("cannot INSERT into generated column \"{}\"", t.columns[i].name)));
+            }
             match t.column_index(c) {
                 Some(i) => v.push(i),
                 None if super::resolve::is_rowid_name(c) && t.rowid_alias.is_some() => v.push(t.rowid_alias.unwrap_or(0)),
@@ -637,7 +647,7 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
     let check_width = |n: usize| -> Result<()> {
         if n != targets.len() {
             if ins.columns.is_empty() {
-                return Err(Error::sql(format!("table {} has {} columns but {n} values were supplied", t.name, t.columns.len())));
+                return Err(Error::sql(format!("table {} has {} columns but {n} values were supplied", t.name, targets.len())));
             }
             return Err(Error::sql(format!("{n} values for {} columns", targets.len())));
         }
@@ -783,6 +793,9 @@ pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
             return Err(Error::sql("row value assignments are not supported yet"));
         }
         let c = &s.columns[0];
+        if let Some(i) = t.column_index(c).filter(|&i| t.generated_col(i).is_some()) {
+            return Err(Error::sql(format!("cannot UPDATE generated column \"{}\"", t.columns[i].name)));
+        }
         match t.column_index(c) {
             Some(i) => sets[i] = Some(&s.expr),
             None if super::resolve::is_rowid_name(c) => rowid_set = Some(&s.expr),

@@ -241,13 +241,18 @@ impl Builder<'_> {
     /// Reads column `col` of `tb` through `cursor`. Rows written before
     /// ALTER TABLE ADD COLUMN lack the column: they read as its default.
     pub fn emit_column(&mut self, cursor: i32, tb: &crate::schema::Table, col: usize, target: usize) {
+        if tb.is_virtual(col) {
+            self.emit_virtual_column(cursor, tb, col, target);
+            return;
+        }
+        let field = tb.storage_index(col) as i32;
         let dflt = tb.columns[col].default.as_ref().and_then(|(e, _)| super::ddl::const_default(e));
         match dflt {
             Some(v) if !v.is_null() => {
-                self.emit(Op::Column, cursor, col as i32, target as i32, P4::Value(v), 0);
+                self.emit(Op::Column, cursor, field, target as i32, P4::Value(v), 0);
             }
             _ => {
-                self.op(Op::Column, cursor, col as i32, target as i32);
+                self.op(Op::Column, cursor, field, target as i32);
             }
         }
         if tb.columns[col].affinity == crate::value::affinity::Affinity::Real {

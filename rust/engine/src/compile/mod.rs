@@ -22,6 +22,7 @@ pub mod dml;
 pub mod expr;
 pub mod fkey;
 pub mod fkey_action;
+pub mod generated;
 pub mod loops;
 pub mod pragma;
 pub mod pragma_fk;

@@ -115,13 +115,19 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
         "table_info" | "table_xinfo" => {
             let Some(v) = value else { return Ok(()) };
             let Some(t) = b.schema.table(&v.value).cloned() else { return Ok(()) };
+            // Generated columns: hidden 2 (VIRTUAL) / 3 (STORED) in
+            // table_xinfo, left out of table_info (cid counts the rest).
+            let hidden = |i: usize| t.generated_col(i).map_or(0, |g| if g.stored { 3 } else { 2 });
             let rows: Vec<Vec<Value>> = t
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| {
+                .filter(|(i, _)| lname == "table_xinfo" || hidden(*i) == 0)
+                .enumerate()
+                .map(|(cid, (i, c))| {
+                    let cid = if lname == "table_xinfo" { i } else { cid };
                     let mut row = vec![
-                        Value::Integer(i as i64),
+                        Value::Integer(cid as i64),
                         Value::Text(c.name.clone()),
                         Value::Text(c.decltype.clone().unwrap_or_default()),
                         Value::Integer(c.notnull as i64),
@@ -132,7 +138,7 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                         Value::Integer(c.pk as i64),
                     ];
                     if lname == "table_xinfo" {
-                        row.push(Value::Integer(0));
+                        row.push(Value::Integer(hidden(i)));
                     }
                     row
                 })

@@ -262,6 +262,7 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
     }
     t.fkeys = super::fkey::build_fkeys(ct, &t)?;
     t.autoinc = autoincrement(ct, &t)?;
+    t.generated = super::generated::build_generated(ct, &t)?;
     Ok((t, autos))
 }
 

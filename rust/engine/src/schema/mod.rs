@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod fkey;
+pub mod generated;
 pub mod load;
 pub mod rename;
 pub mod strict;
@@ -55,6 +56,8 @@ pub struct Table {
     /// STRICT table: the type code of each column (`strict::INT`...);
     /// empty for ordinary tables.
     pub strict_types: Vec<u8>,
+    /// Generated column definitions by column (empty when there are none).
+    pub generated: Vec<Option<generated::Generated>>,
 }
 
 #[derive(Clone, Debug)]

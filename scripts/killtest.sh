@@ -60,6 +60,7 @@ wait_line() {
 
 for r in $(seq 1 "$rounds"); do
   out="$work/round$r.out"
+  : > "$out"
   "$work/killwriter" -db "$db" -journal "$mode" -sync FULL -seed "$r$seed" -big 16 -big-rows 12000 > "$out" 2> "$work/round$r.err" &
   pid=$!
   if [ $((r % 3)) = 0 ]; then

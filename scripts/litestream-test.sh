@@ -29,7 +29,7 @@ work=$(mktemp -d)
 [ -n "${LITESTREAM_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 pass=0; fail=0
 ok() { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "$2" | head -20; }
+bad() { fail=$((fail+1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "$2" | head -8; }
 
 export CGO_ENABLED=0
 (cd go && go build -o "$work/ferrolite" ./cmd/ferrolite) || { echo "litestream-test: build failed"; echo "0 passed, 1 failed"; exit 1; }

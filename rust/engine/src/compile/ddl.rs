@@ -21,14 +21,14 @@ const TEXT_ENCODING: i32 = 4;
 
 impl Builder<'_> {
     /// Statement text from `start` to the end of the statement.
-    fn tail_text(&self, start: usize) -> String {
+    pub(super) fn tail_text(&self, start: usize) -> String {
         let end = self.stmt_end.min(self.sql.len());
         let s = self.sql.get(start..end).unwrap_or("");
         s.trim_end().trim_end_matches(';').trim_end().to_string()
     }
 
     /// Appends a row to sqlite_schema through cursor `c`.
-    fn schema_row(&mut self, c: i32, kind: &str, name: &str, tbl: &str, root_reg: usize, sql: Option<&str>) {
+    pub(super) fn schema_row(&mut self, c: i32, kind: &str, name: &str, tbl: &str, root_reg: usize, sql: Option<&str>) {
         let base = self.regs(5);
         self.load_value(&Value::Text(kind.to_string()), base);
         self.load_value(&Value::Text(name.to_string()), base + 1);
@@ -45,7 +45,7 @@ impl Builder<'_> {
         self.op(Op::Insert, c, rec as i32, rowid as i32);
     }
 
-    fn bump_cookie(&mut self) {
+    pub(super) fn bump_cookie(&mut self) {
         let r = self.reg();
         let one = self.reg();
         self.op(Op::ReadCookie, 0, r as i32, SCHEMA_COOKIE);
@@ -89,9 +89,6 @@ pub fn create_table(b: &mut Builder<'_>, ct: &CreateTable) -> Result<()> {
     }
     let sql = format!("CREATE TABLE {}", b.tail_text(ct.name_start));
     let (t, autos) = build_table(ct, &sql)?;
-    if t.without_rowid {
-        return Err(Error::sql("WITHOUT ROWID tables are not supported yet"));
-    }
     if t.columns.is_empty() {
         return Err(Error::sql(format!("near \")\": syntax error")));
     }
@@ -103,17 +100,23 @@ pub fn create_table(b: &mut Builder<'_>, ct: &CreateTable) -> Result<()> {
     b.op(Op::SetCookie, 0, TEXT_ENCODING, 1);
     b.patch(skip);
     let root = b.reg();
-    b.op(Op::CreateBtree, 0, root as i32, 1);
+    // A WITHOUT ROWID table is an index b-tree that is also its PRIMARY KEY.
+    b.op(Op::CreateBtree, 0, root as i32, if t.without_rowid { 2 } else { 1 });
     let mut idx_roots = Vec::new();
-    for _ in &autos {
+    for a in &autos {
+        if t.without_rowid && a.origin == IndexOrigin::PrimaryKey {
+            idx_roots.push(None);
+            continue;
+        }
         let r = b.reg();
         b.op(Op::CreateBtree, 0, r as i32, 2);
-        idx_roots.push(r);
+        idx_roots.push(Some(r));
     }
     let c = b.cursor();
     b.op(Op::OpenWrite, c, 1, 0);
     b.schema_row(c, "table", name, name, root, Some(&sql));
     for (k, r) in idx_roots.iter().enumerate() {
+        let Some(r) = r else { continue };
         let iname = format!("sqlite_autoindex_{name}_{}", k + 1);
         b.schema_row(c, "index", &iname, name, *r, None);
     }
@@ -147,7 +150,8 @@ pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
     if t.root == 1 {
         return Err(Error::sql(format!("table {} may not be indexed", t.name)));
     }
-    let idx = build_index(ci, &t)?;
+    let mut idx = build_index(ci, &t)?;
+    crate::schema::without_rowid::extend_key_info(&mut idx, &t.pk_columns());
     if idx.unsupported || idx.partial.is_some() {
         return Err(Error::sql("indexes on expressions and partial indexes are not supported yet"));
     }
@@ -158,6 +162,11 @@ pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
     let c = b.cursor();
     b.op(Op::OpenWrite, c, 1, 0);
     b.schema_row(c, "index", name, &t.name, root, Some(&sql));
+    if t.without_rowid {
+        b.fill_index_without_rowid(&t, &idx, root);
+        b.bump_cookie();
+        return Ok(());
+    }
     // Populate from the table.
     let tc = b.cursor();
     let ic = b.cursor();
@@ -232,7 +241,7 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
             b.begin(true);
             b.fk_drop_table(&t)?;
             b.autoinc_drop(&t);
-            for idx in &t.indexes {
+            for idx in t.indexes.iter().filter(|i| !t.is_pk_tree(i)) {
                 b.op(Op::Destroy, idx.root as i32, 0, 1);
             }
             b.op(Op::Destroy, t.root as i32, 0, 1);
@@ -268,7 +277,8 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
                 return Err(Error::sql(format!("no such {what}: {n}")));
             };
             b.begin(true);
-            delete_schema_rows(b, 1, &o.name);
+            // A view's INSTEAD OF triggers go with it (their tbl_name is the view's).
+            delete_schema_rows(b, if kind == DropKind::View { 2 } else { 1 }, &o.name);
         }
     }
     b.bump_cookie();
@@ -452,8 +462,8 @@ pub fn create_trigger(b: &mut Builder<'_>, ct: &CreateTrigger) -> Result<()> {
     }
     let tname = &ct.table.name;
     let Some(t) = b.schema.table(tname).cloned() else {
-        if b.schema.view(tname).is_some() {
-            return Err(Error::sql("INSTEAD OF triggers on views are not supported yet"));
+        if let Some(v) = b.schema.view(tname).cloned() {
+            return super::instead_of::create_view_trigger(b, ct, &v);
         }
         return Err(Error::sql(format!("no such table: main.{tname}")));
     };

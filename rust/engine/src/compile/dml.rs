@@ -31,14 +31,14 @@ pub struct Returning {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum OnConflict {
+pub(super) enum OnConflict {
     Abort,
     Ignore,
     Replace,
 }
 
 /// Where an inserted column's value comes from.
-enum ValSrc<'e> {
+pub(super) enum ValSrc<'e> {
     Expr(&'e Expr),
     Reg(usize),
     Default,
@@ -57,27 +57,24 @@ fn writable_table(b: &Builder<'_>, name: &QualifiedName) -> Result<Rc<Table>> {
     if t.root == 1 {
         return Err(Error::sql(format!("table {} may not be modified", name.name)));
     }
-    if t.without_rowid {
-        return Err(Error::sql(format!("WITHOUT ROWID tables are not supported yet: {}", t.name)));
-    }
     if let Some(i) = t.indexes.iter().find(|i| i.unsupported || i.partial.is_some()) {
         return Err(Error::sql(format!("index {} uses expressions or a WHERE clause, which are not supported yet", i.name)));
     }
     Ok(t)
 }
 
-fn affinity_string(t: &Table) -> String {
+pub(super) fn affinity_string(t: &Table) -> String {
     t.columns.iter().map(|c| c.affinity.code()).collect()
 }
 
-fn unique_message(t: &Table, idx: &Index) -> String {
+pub(super) fn unique_message(t: &Table, idx: &Index) -> String {
     let cols: Vec<String> = idx.columns.iter().map(|c| format!("{}.{}", t.name, t.columns[c.column].name)).collect();
     format!("UNIQUE constraint failed: {}", cols.join(", "))
 }
 
 impl Builder<'_> {
     /// Sets up RETURNING for a write through `cursor` on `t`.
-    fn setup_returning(&mut self, list: &[ResultColumn], t: &Rc<Table>, alias: &Option<String>, cursor: i32) -> Result<()> {
+    pub(super) fn setup_returning(&mut self, list: &[ResultColumn], t: &Rc<Table>, alias: &Option<String>, cursor: i32) -> Result<()> {
         if list.is_empty() {
             return Ok(());
         }
@@ -94,7 +91,7 @@ impl Builder<'_> {
     }
 
     /// Evaluates RETURNING on the row the write cursor is on.
-    fn emit_returning(&mut self) -> Result<()> {
+    pub(super) fn emit_returning(&mut self) -> Result<()> {
         let Some(ret) = self.returning.take() else { return Ok(()) };
         self.frames.push(Frame { sources: vec![ret.source.clone()], map: Vec::new(), reg_rows: Vec::new(), order: Vec::new(), rowid_order: None, index_order: None });
         let n = ret.exprs.len();
@@ -113,7 +110,7 @@ impl Builder<'_> {
     }
 
     /// Returns the collected RETURNING rows.
-    fn finish_returning(&mut self) {
+    pub(super) fn finish_returning(&mut self) {
         let Some(ret) = self.returning.take() else { return };
         let n = ret.exprs.len();
         let empty = self.op(Op::Rewind, ret.sorter, 0, 0);
@@ -230,7 +227,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn count_flag(&self, f: u16) -> u16 {
+    pub(super) fn count_flag(&self, f: u16) -> u16 {
         if self.active_triggers.is_empty() {
             f
         } else {
@@ -241,7 +238,7 @@ impl Builder<'_> {
     /// Compiles the bodies of the triggers of `t` for `kind` (0 insert,
     /// 1 update, 2 delete) at BEFORE/AFTER, with NEW/OLD row images held in
     /// registers (first column register, rowid register).
-    fn fire_triggers(
+    pub(super) fn fire_triggers(
         &mut self,
         t: &Rc<Table>,
         kind: u8,
@@ -254,6 +251,18 @@ impl Builder<'_> {
             return Ok(());
         }
         let trigs = self.schema.triggers_for(&t.name, kind, before);
+        self.fire_trigger_list(t, trigs, new, old, set_cols)
+    }
+
+    /// Compiles the bodies of `trigs` (see `fire_triggers`).
+    pub(super) fn fire_trigger_list(
+        &mut self,
+        t: &Rc<Table>,
+        trigs: Vec<Rc<crate::schema::Trigger>>,
+        new: Option<(usize, usize)>,
+        old: Option<(usize, usize)>,
+        set_cols: Option<&[usize]>,
+    ) -> Result<()> {
         for tr in trigs {
             if self.active_triggers.iter().any(|n| n.eq_ignore_ascii_case(&tr.name)) {
                 continue;
@@ -316,7 +325,7 @@ impl Builder<'_> {
 
     /// Tests the table's CHECK constraints against the row image in
     /// r[base..] (rowid in r[rowid]); false or NULL... only false fails.
-    fn emit_checks(&mut self, t: &Rc<Table>, base: usize, rowid: usize, skip_on_fail: Option<&mut Vec<usize>>) -> Result<()> {
+    pub(super) fn emit_checks(&mut self, t: &Rc<Table>, base: usize, rowid: usize, skip_on_fail: Option<&mut Vec<usize>>) -> Result<()> {
         if t.checks.is_empty() {
             return Ok(());
         }
@@ -346,11 +355,15 @@ impl Builder<'_> {
     }
 
     /// Opens write cursors on the table and its indexes.
-    fn open_write(&mut self, t: &Table) -> (i32, Vec<i32>) {
+    pub(super) fn open_write(&mut self, t: &Table) -> (i32, Vec<i32>) {
         let cur = self.cursor();
-        self.op(Op::OpenWrite, cur, t.root as i32, 0);
+        self.open_table_cursor(Op::OpenWrite, cur, t);
         let mut ics = Vec::new();
         for idx in &t.indexes {
+            if t.is_pk_tree(idx) {
+                ics.push(cur);
+                continue;
+            }
             let c = self.cursor();
             self.emit(Op::OpenWrite, c, idx.root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 0);
             ics.push(c);
@@ -395,7 +408,7 @@ impl Builder<'_> {
 
     /// Writes one row whose column values come from `srcs`.
     /// The upsert action for a conflict on the constraint over `cols`.
-    fn upsert_for<'u>(up: Option<&'u Upsert>, t: &Table, cols: &[usize]) -> Option<&'u UpsertAction> {
+    pub(super) fn upsert_for<'u>(up: Option<&'u Upsert>, t: &Table, cols: &[usize]) -> Option<&'u UpsertAction> {
         let u = up?;
         match &u.target {
             None => Some(&u.action),
@@ -467,6 +480,9 @@ impl Builder<'_> {
     }
 
     fn insert_row(&mut self, t: &Rc<Table>, cur: i32, ics: &[i32], srcs: &[ValSrc<'_>], oc: OnConflict, up: Option<&Upsert>) -> Result<()> {
+        if t.without_rowid {
+            return self.insert_row_wr(t, cur, ics, srcs, oc, up);
+        }
         let ncol = t.columns.len();
         let base = self.regs(ncol);
         let rowid = self.reg();
@@ -612,6 +628,9 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<()> {
     if ins.with.is_some() {
         return Err(Error::sql("WITH clauses are not supported yet"));
     }
+    if super::instead_of::compile_insert(b, ins)? {
+        return Ok(());
+    }
     let t = writable_table(b, &ins.table)?;
     let oc = conflict_of(ins.or_conflict);
     if ins.upsert.len() > 1 {
@@ -737,7 +756,13 @@ pub fn compile_delete(b: &mut Builder<'_>, d: &Delete) -> Result<()> {
     if d.with.is_some() || !d.order_by.is_empty() || d.limit.is_some() {
         return Err(Error::sql("DELETE with WITH/ORDER BY/LIMIT is not supported yet"));
     }
+    if super::instead_of::compile_delete(b, d)? {
+        return Ok(());
+    }
     let t = writable_table(b, &d.table)?;
+    if t.without_rowid {
+        return super::without_rowid::compile_delete(b, d, &t);
+    }
     b.begin(true);
     b.counts_changes = true;
     let rows = collect_rowids(b, &t, &d.alias, d.where_clause.as_ref())?;
@@ -785,7 +810,13 @@ pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<()> {
     if matches!(u.or_conflict, Some(ConflictResolution::Ignore | ConflictResolution::Replace)) {
         return Err(Error::sql("UPDATE OR IGNORE/REPLACE is not supported yet"));
     }
+    if super::instead_of::compile_update(b, u)? {
+        return Ok(());
+    }
     let t = writable_table(b, &u.table)?;
+    if t.without_rowid {
+        return super::without_rowid::compile_update(b, u, &t);
+    }
     let mut sets: Vec<Option<&Expr>> = vec![None; t.columns.len()];
     let mut rowid_set: Option<&Expr> = None;
     for s in &u.sets {

@@ -245,7 +245,7 @@ impl Builder<'_> {
             self.emit_virtual_column(cursor, tb, col, target);
             return;
         }
-        let field = tb.storage_index(col) as i32;
+        let field = if tb.without_rowid { tb.record_pos(col) } else { tb.storage_index(col) } as i32;
         let dflt = tb.columns[col].default.as_ref().and_then(|(e, _)| super::ddl::const_default(e));
         match dflt {
             Some(v) if !v.is_null() => {

@@ -453,10 +453,10 @@ impl Builder<'_> {
             for l in 0..rp.level {
                 let f = self.frames.last().expect("frame");
                 let src = &f.sources[f.source_at(l)];
-                let (cur, root) = (src.cursor, src.table.root);
+                let (cur, root, table) = (src.cursor, src.table.root, src.table.clone());
                 if root != 0 {
                     // The loop may never have reached this level's open.
-                    self.op(Op::OpenRead, cur, root as i32, 0);
+                    self.open_table_cursor(Op::OpenRead, cur, &table);
                 }
                 self.op(Op::NullRow, cur, 0, 0);
             }
@@ -503,7 +503,11 @@ impl Builder<'_> {
                 format!("SEARCH {} USING INTEGER PRIMARY KEY ({})", src.name, parts.join(" AND "))
             }
             Plan::Index(idx, keys, lo, hi) if keys.is_empty() && lo.is_none() && hi.is_none() => {
-                format!("SCAN {} USING INDEX {}", src.name, idx.name)
+                if src.table.is_pk_tree(idx) {
+                    format!("SCAN {}", src.name)
+                } else {
+                    format!("SCAN {} USING INDEX {}", src.name, idx.name)
+                }
             }
             Plan::Index(idx, keys, lo, hi) => {
                 let mut cols: Vec<String> =
@@ -517,7 +521,11 @@ impl Builder<'_> {
                         cols.push(format!("{n}<?"));
                     }
                 }
-                format!("SEARCH {} USING INDEX {} ({})", src.name, idx.name, cols.join(" AND "))
+                if src.table.is_pk_tree(idx) {
+                    format!("SEARCH {} USING PRIMARY KEY ({})", src.name, cols.join(" AND "))
+                } else {
+                    format!("SEARCH {} USING INDEX {} ({})", src.name, idx.name, cols.join(" AND "))
+                }
             }
         };
         self.note_plan(detail);
@@ -525,7 +533,7 @@ impl Builder<'_> {
             r.entry = self.here();
         }
         if src.table.root != 0 {
-            self.op(Op::OpenRead, cur, src.table.root as i32, 0);
+            self.open_table_cursor(Op::OpenRead, cur, &src.table);
         }
         let rflag = if left {
             let r = self.reg();
@@ -593,9 +601,13 @@ impl Builder<'_> {
                 top = self.here();
             }
             Plan::Index(idx, keys, lo, hi) => {
-                let ic = self.cursor();
+                // A WITHOUT ROWID table's PRIMARY KEY is the table itself.
+                let pk_tree = src.table.is_pk_tree(idx);
+                let ic = if pk_tree { cur } else { self.cursor() };
                 idx_cur = Some(ic);
-                self.emit(Op::OpenRead, ic, idx.root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 0);
+                if !pk_tree {
+                    self.emit(Op::OpenRead, ic, idx.root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 0);
+                }
                 let k = keys.len();
                 let ranged = lo.is_some() || hi.is_some();
                 let n = if ranged { k + 1 } else { k };
@@ -655,9 +667,15 @@ impl Builder<'_> {
                     }
                     None => {}
                 }
-                let rr = self.reg();
-                self.op(Op::IdxRowid, ic, rr as i32, 0);
-                nexts.push(self.op(Op::SeekRowid, cur, 0, rr as i32));
+                if src.table.without_rowid {
+                    if !pk_tree {
+                        nexts.push(self.seek_row_from_index(&src.table, idx, ic, cur));
+                    }
+                } else {
+                    let rr = self.reg();
+                    self.op(Op::IdxRowid, ic, rr as i32, 0);
+                    nexts.push(self.op(Op::SeekRowid, cur, 0, rr as i32));
+                }
                 idx_keys = (base, n);
             }
         }

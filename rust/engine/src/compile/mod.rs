@@ -23,6 +23,7 @@ pub mod expr;
 pub mod fkey;
 pub mod fkey_action;
 pub mod generated;
+pub mod instead_of;
 pub mod loops;
 pub mod pragma;
 pub mod pragma_fk;
@@ -32,6 +33,7 @@ pub mod select;
 pub mod strict;
 pub mod outer_join;
 pub mod window;
+pub mod without_rowid;
 
 use crate::error::{Error, Result};
 use crate::schema::Schema;

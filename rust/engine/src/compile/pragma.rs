@@ -198,8 +198,8 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
             let mut tables: Vec<_> = b.schema.tables.values().filter(|t| t.root > 1).cloned().collect();
             tables.sort_by_key(|t| t.root);
             for t in &tables {
-                roots.push((t.root, false));
-                for i in &t.indexes {
+                roots.push((t.root, t.without_rowid));
+                for i in t.indexes.iter().filter(|i| !t.is_pk_tree(i)) {
                     roots.push((i.root, true));
                 }
             }
@@ -333,7 +333,7 @@ fn index_consistency(b: &mut Builder<'_>, tables: &[std::rc::Rc<crate::schema::T
         b.op(Op::Copy, msg as i32, acc as i32, 0);
         b.patch(done);
     };
-    for t in tables.iter().filter(|t| !t.indexes.is_empty() && !t.indexes.iter().any(|i| i.unsupported || i.partial.is_some())) {
+    for t in tables.iter().filter(|t| !t.without_rowid && !t.indexes.is_empty() && !t.indexes.iter().any(|i| i.unsupported || i.partial.is_some())) {
         let tc = b.cursor();
         b.op(Op::OpenRead, tc, t.root as i32, 0);
         let cnt = b.reg();

@@ -130,9 +130,6 @@ impl<'s> Builder<'s> {
                     .table(&name.name)
                     .cloned()
                     .ok_or_else(|| Error::sql(format!("no such table: {}", name.name)))?;
-                if t.without_rowid {
-                    return Err(Error::sql(format!("WITHOUT ROWID tables are not supported yet: {}", t.name)));
-                }
                 let cursor = self.cursor();
                 frame.sources.push(Source { name: alias.clone().unwrap_or_else(|| name.name.clone()), table: t, cursor, hidden: Vec::new() });
                 joins.push(JoinInfo::default());

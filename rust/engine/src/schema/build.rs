@@ -206,7 +206,7 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
                         t.rowid_alias = Some(ci);
                     } else {
                         let coll = t.columns[ci].collation;
-                        let cols = vec![IndexColumn { column: ci, desc: false, collation: coll }];
+                        let cols = vec![IndexColumn { column: ci, desc: *order == Some(SortOrder::Desc), collation: coll }];
                         add_auto(&mut t, cols, IndexOrigin::PrimaryKey, &mut autos);
                     }
                 }
@@ -263,6 +263,7 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
     t.fkeys = super::fkey::build_fkeys(ct, &t)?;
     t.autoinc = autoincrement(ct, &t)?;
     t.generated = super::generated::build_generated(ct, &t)?;
+    super::without_rowid::finish_table(&mut t, ct)?;
     Ok((t, autos))
 }
 

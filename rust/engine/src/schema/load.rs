@@ -88,6 +88,9 @@ pub fn load(bt: &mut Btree) -> Result<Schema> {
             _ => return Err(malformed(&r.name)),
         }
     }
+    for (t, autos) in tables.iter_mut() {
+        super::without_rowid::add_pk_index(t, autos, &mut schema.indexes);
+    }
     for r in rows.iter().filter(|r| r.kind == "index") {
         let Some(ti) = tables.iter().position(|(t, _)| t.name.eq_ignore_ascii_case(&r.tbl_name)) else {
             continue;
@@ -127,6 +130,11 @@ pub fn load(bt: &mut Btree) -> Result<Schema> {
                 idx
             }
         };
+        let mut idx = idx;
+        if tables[ti].0.without_rowid {
+            let pk = super::without_rowid::pk_of_autos(&tables[ti].0, &tables[ti].1);
+            super::without_rowid::extend_key_info(&mut idx, &pk);
+        }
         let idx = Rc::new(idx);
         tables[ti].0.indexes.push(idx.clone());
         schema.indexes.insert(r.name.to_ascii_lowercase(), idx);

@@ -16,6 +16,7 @@ pub mod generated;
 pub mod load;
 pub mod rename;
 pub mod strict;
+pub mod without_rowid;
 
 use crate::storage::record::{Collation, KeyInfo};
 use crate::value::affinity::Affinity;

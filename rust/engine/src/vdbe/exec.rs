@@ -1123,6 +1123,9 @@ impl Vm {
                         _ => return Err(internal("bad cursor")),
                     }
                     self.regs[u2] = data;
+                    if p5 & 1 != 0 {
+                        self.n_change += 1;
+                    }
                 }
                 Op::WindowCompute => {
                     let P4::Windows(plan) = &insn.p4 else { return Err(internal("WindowCompute without P4")) };

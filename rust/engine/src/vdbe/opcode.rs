@@ -114,7 +114,7 @@ opcodes! {
     AlterRewrite => "ALTER TABLE: rewrite the sqlite_schema row in r[P1..P1+5] (type, name, tbl_name, rootpage, sql) as P4 says.",
     MemMax => "Make r[P1] an integer; if P2 > 0, r[P1] = max(r[P1], r[P2] as an integer).",
     Insert => "Insert record r[P2] with rowid r[P3] into c[P1]; P5: 1 count, 2 set last rowid.",
-    IdxInsert => "Insert key record r[P2] into index c[P1].",
+    IdxInsert => "Insert key record r[P2] into index c[P1]; P5 = 1 counts a change (WITHOUT ROWID rows).",
     Delete => "Delete the current entry of c[P1]; P5: 1 count the change.",
     IdxDelete => "Delete the key r[P2..P2+P3] from index c[P1] if present.",
     Found => "Jump to P2 if the set/index c[P1] has a key with prefix r[P3..P3+P4].",

@@ -147,6 +147,7 @@ impl Connection {
                 savepoint_txn: false,
                 temp_views: Vec::new(),
                 fk: Default::default(),
+                main_file: if path == ":memory:" { String::new() } else { path.to_string() },
             },
             stmts: HashMap::new(),
             next_id: 1,

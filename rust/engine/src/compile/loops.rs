@@ -407,7 +407,10 @@ impl Builder<'_> {
             }
         }
         let n = self.frames.last().map(|f| f.sources.len()).unwrap_or(0);
-        if n > 1 && !joins.iter().any(|j| j.left || j.right) {
+        // Table-valued functions may take arguments from earlier sources:
+        // FROM order is kept for them.
+        let fixed = self.frames.last().map_or(false, |f| f.sources.iter().any(|s| self.table_fns.iter().any(|t| t.0 == s.cursor)));
+        if n > 1 && !fixed && !joins.iter().any(|j| j.left || j.right) {
             let order = self.choose_order(&all, n);
             if let Some(f) = self.frames.last_mut() {
                 f.order = order;
@@ -534,6 +537,8 @@ impl Builder<'_> {
         }
         if src.table.root != 0 {
             self.open_table_cursor(Op::OpenRead, cur, &src.table);
+        } else {
+            self.fill_table_function(cur)?;
         }
         let rflag = if left {
             let r = self.reg();

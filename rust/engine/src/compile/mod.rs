@@ -25,6 +25,7 @@ pub mod fkey_action;
 pub mod generated;
 pub mod instead_of;
 pub mod loops;
+pub mod pragma_table;
 pub mod pragma;
 pub mod pragma_fk;
 pub mod pragma_wal;
@@ -93,6 +94,9 @@ pub struct Builder<'s> {
     pub fk_single_row: bool,
     /// AUTOINCREMENT registers of the INSERT being compiled.
     pub autoinc: Option<autoinc::AutoInc>,
+    /// Table-valued pragma sources: (cursor, pragma name, arguments); the
+    /// loop refills the cursor each time it reaches the source's level.
+    pub table_fns: Vec<(i32, String, Vec<ferrolite_parser::ast::Expr>)>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -147,6 +151,7 @@ impl<'s> Builder<'s> {
             fk_action: None,
             fk_single_row: false,
             autoinc: None,
+            table_fns: Vec::new(),
         }
     }
 

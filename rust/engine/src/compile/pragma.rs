@@ -308,7 +308,7 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
             };
             b.const_rows(&[lname.as_str()], &[vec![v]]);
         }
-        _ => {}
+        other => super::pragma_table::pragma_statement(b, other, value)?,
     }
     Ok(())
 }

@@ -140,7 +140,11 @@ impl<'s> Builder<'s> {
                 joins.push(JoinInfo::default());
             }
             FromItem::Parenthesized { inner, .. } => self.flatten_from(inner, frame, joins)?,
-            FromItem::TableFunction { name, .. } => return Err(Error::sql(format!("no such table: {}", name.name))),
+            FromItem::TableFunction { name, args, alias } => {
+                let src = self.table_function_source(name, args, alias)?;
+                frame.sources.push(src);
+                joins.push(JoinInfo::default());
+            }
             FromItem::Join { left, op, right, constraint } => {
                 self.flatten_from(left, frame, joins)?;
                 let first_right = frame.sources.len();

@@ -13,6 +13,7 @@
 pub mod build;
 pub mod fkey;
 pub mod generated;
+pub mod introspect;
 pub mod load;
 pub mod rename;
 pub mod strict;

@@ -1259,6 +1259,15 @@ impl Vm {
                     let v = bt.wal_autocheckpoint(if p3 == 1 { Some(i64::from(p1)) } else { None });
                     self.regs[u2] = Value::Integer(v);
                 }
+                Op::PragmaRows => {
+                    let P4::Text(name) = &insn.p4 else { return Err(internal("PragmaRows without P4")) };
+                    let arg = if p2 > 0 { self.regs[u2].clone() } else { Value::Null };
+                    let sch = if p3 > 0 { self.regs[u3].clone() } else { Value::Null };
+                    match self.cursors.get_mut(u1) {
+                        Some(Some(VCursor::Sorter(m))) => super::pragma_rows::fill(m, db, name, arg, sch, p5 == 1)?,
+                        _ => return Err(internal("bad cursor")),
+                    }
+                }
                 Op::IntegrityCk => {
                     let roots: Vec<(u32, TreeKind)> = match &insn.p4 {
                         P4::Roots(r) => r.iter().map(|&(p, idx)| (p, if idx { TreeKind::Index } else { TreeKind::Table })).collect(),

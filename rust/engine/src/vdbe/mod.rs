@@ -11,6 +11,7 @@ pub mod cursor;
 pub mod exec;
 pub mod fkey;
 pub mod opcode;
+pub mod pragma_rows;
 pub mod program;
 pub mod window;
 
@@ -44,6 +45,9 @@ pub struct DbState {
     pub temp_views: Vec<Rc<crate::schema::View>>,
     /// FOREIGN KEY pragmas and deferred-violation counter.
     pub fk: fkey::FkState,
+    /// File name of the main database ("" for an in-memory one), as
+    /// PRAGMA database_list shows it.
+    pub main_file: String,
 }
 
 impl DbState {

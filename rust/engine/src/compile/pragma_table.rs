@@ -1,0 +1,98 @@
+//! The table-valued forms of the introspection pragmas
+//! (`SELECT * FROM pragma_table_info('t')`, `... JOIN
+//! pragma_index_list(m.name) p`) and the PRAGMA statements whose rows are
+//! produced at run time (index_xinfo, database_list).
+//!
+//! A `pragma_<name>(args)` source is an in-memory sorter whose columns are
+//! the pragma's result columns plus the hidden `arg` and `schema` (left out
+//! of `*` and reachable qualified, e.g. `p.arg`). The loop refills it with
+//! `PragmaRows` each time it reaches the source's level, evaluating the
+//! arguments there, so they may name columns of earlier sources.
+//!
+//! Departure from SQLite: the hidden columns are not reachable unqualified
+//! and a WHERE constraint on them does not supply the argument.
+
+use super::resolve::Source;
+use super::Builder;
+use crate::error::{Error, Result};
+use crate::schema::{introspect, Column, Table};
+use crate::storage::record::Collation;
+use crate::value::affinity::Affinity;
+use crate::vdbe::{ColumnMeta, Op, P4};
+use ferrolite_parser::ast::{Expr, PragmaValue, QualifiedName};
+use std::rc::Rc;
+
+impl Builder<'_> {
+    /// A FROM-clause source for `pragma_<name>(args)`.
+    pub fn table_function_source(&mut self, name: &QualifiedName, args: &[Expr], alias: &Option<String>) -> Result<Source> {
+        let no_such = || Error::sql(format!("no such table: {}", name.name));
+        let lname = name.name.to_ascii_lowercase();
+        let pragma = lname.strip_prefix("pragma_").ok_or_else(no_such)?.to_string();
+        let cols = introspect::columns(&pragma).ok_or_else(no_such)?;
+        let hidden = introspect::takes_arg(&pragma);
+        let max = if hidden { 2 } else { 0 };
+        if args.len() > max {
+            return Err(Error::sql(format!("too many arguments on {}() - max {max}", name.name)));
+        }
+        let mut names: Vec<&str> = cols.to_vec();
+        if hidden {
+            names.extend(["arg", "schema"]);
+        }
+        let columns = names
+            .iter()
+            .map(|n| Column { name: n.to_string(), decltype: None, affinity: Affinity::Blob, notnull: false, default: None, collation: Collation::Binary, pk: 0 })
+            .collect();
+        let t = Table { name: name.name.clone(), root: 0, columns, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new(), ..Default::default() };
+        let cursor = self.cursor();
+        self.op(Op::SorterOpen, cursor, 0, 0);
+        self.table_fns.push((cursor, pragma, args.to_vec()));
+        let hidden_cols = if hidden { vec![cols.len(), cols.len() + 1] } else { Vec::new() };
+        Ok(Source { name: alias.clone().unwrap_or_else(|| name.name.clone()), table: Rc::new(t), cursor, hidden: hidden_cols })
+    }
+
+    /// Refills the sorter of a table-valued pragma source (no-op for other
+    /// cursors).
+    pub fn fill_table_function(&mut self, cursor: i32) -> Result<()> {
+        let Some((_, pragma, args)) = self.table_fns.iter().find(|t| t.0 == cursor).cloned() else { return Ok(()) };
+        let regs = self.regs(2);
+        for (k, a) in args.iter().enumerate() {
+            self.expr(a, regs + k)?;
+        }
+        let (p2, p3) = match args.len() {
+            0 => (0, 0),
+            1 => (regs as i32, 0),
+            _ => (regs as i32, (regs + 1) as i32),
+        };
+        let hidden = introspect::takes_arg(&pragma) as u16;
+        self.emit(Op::PragmaRows, cursor, p2, p3, P4::Text(pragma), hidden);
+        Ok(())
+    }
+}
+
+/// PRAGMA statements answered from `introspect` at run time (those
+/// `compile_pragma` does not handle itself); unknown pragmas do nothing.
+pub fn pragma_statement(b: &mut Builder<'_>, name: &str, value: Option<&PragmaValue>) -> Result<()> {
+    let Some(cols) = introspect::columns(name) else { return Ok(()) };
+    if introspect::takes_arg(name) && value.is_none() {
+        return Ok(());
+    }
+    let c = b.cursor();
+    b.op(Op::SorterOpen, c, 0, 0);
+    let arg = b.reg();
+    if let Some(v) = value {
+        b.load_value(&crate::value::Value::Text(v.value.clone()), arg);
+    }
+    b.emit(Op::PragmaRows, c, if value.is_some() { arg as i32 } else { 0 }, 0, P4::Text(name.to_string()), 0);
+    let n = cols.len();
+    let base = b.regs(n);
+    let empty = b.op(Op::Rewind, c, 0, 0);
+    let top = b.here();
+    for k in 0..n {
+        b.op(Op::Column, c, k as i32, (base + k) as i32);
+    }
+    b.op(Op::ResultRow, base as i32, n as i32, 0);
+    b.op(Op::Next, c, top, 0);
+    b.patch(empty);
+    b.columns = cols.iter().map(|n| ColumnMeta { name: n.to_string(), decltype: None }).collect();
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! Run-time rows of the table-valued pragma forms (`pragma_table_info(x)`
+//! and friends): the sorter cursor of the source is refilled from the
+//! current schema each time the loop reaches it, so the argument may come
+//! from an earlier source of the join.
+//!
+//! Row layout: the pragma's result columns, then (when `hidden`) the
+//! argument and the schema name as given (SQLite's hidden `arg`/`schema`).
+
+use super::cursor::MemSorter;
+use super::DbState;
+use crate::error::{Error, Result};
+use crate::schema::introspect;
+use crate::value::Value;
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(s) => Some(s.clone()),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(r) => Some(crate::value::num::format_real(*r)),
+        _ => None,
+    }
+}
+
+pub fn fill(m: &mut MemSorter, db: &DbState, name: &str, arg: Value, schema: Value, hidden: bool) -> Result<()> {
+    if let Some(s) = as_text(&schema) {
+        if !s.eq_ignore_ascii_case("main") {
+            return Err(Error::sql(format!("unknown database '{s}'")));
+        }
+    }
+    let rows = introspect::rows(&db.schema, name, as_text(&arg).as_deref(), &db.main_file);
+    m.rows.clear();
+    m.pos = 0;
+    m.null_row = false;
+    for mut r in rows {
+        if hidden {
+            r.push(arg.clone());
+            r.push(schema.clone());
+        }
+        m.rows.push(r);
+    }
+    Ok(())
+}

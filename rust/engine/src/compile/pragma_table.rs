@@ -22,6 +22,12 @@ use crate::vdbe::{ColumnMeta, Op, P4};
 use ferrolite_parser::ast::{Expr, PragmaValue, QualifiedName};
 use std::rc::Rc;
 
+/// Is `name` a table-valued pragma (`pragma_table_info`, ...)?
+pub fn is_pragma_function(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    l.strip_prefix("pragma_").is_some_and(|p| introspect::columns(p).is_some())
+}
+
 impl Builder<'_> {
     /// A FROM-clause source for `pragma_<name>(args)`.
     pub fn table_function_source(&mut self, name: &QualifiedName, args: &[Expr], alias: &Option<String>) -> Result<Source> {

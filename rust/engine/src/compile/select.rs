@@ -119,6 +119,11 @@ impl<'s> Builder<'s> {
                 frame.sources.push(src);
                 joins.push(JoinInfo::default());
             }
+            FromItem::Table { name, alias, .. } if self.schema.table(&name.name).is_none() && super::pragma_table::is_pragma_function(&name.name) => {
+                let src = self.table_function_source(name, &[], alias)?;
+                frame.sources.push(src);
+                joins.push(JoinInfo::default());
+            }
             FromItem::Table { name, alias, .. } => {
                 if let Some(s) = &name.schema {
                     if !s.eq_ignore_ascii_case("main") {

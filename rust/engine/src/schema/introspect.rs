@@ -23,6 +23,7 @@ pub fn columns(name: &str) -> Option<&'static [&'static str]> {
         "index_info" => &["seqno", "cid", "name"],
         "index_xinfo" => &["seqno", "cid", "name", "desc", "coll", "key"],
         "database_list" => &["seq", "name", "file"],
+        "foreign_key_list" => &["id", "seq", "table", "from", "to", "on_update", "on_delete", "match"],
         _ => return None,
     })
 }
@@ -122,6 +123,25 @@ pub fn rows(schema: &Schema, name: &str, arg: Option<&str>, file: &str) -> Vec<V
                 };
                 for (k, (cid, n, desc, coll)) in rest.into_iter().enumerate() {
                     out.push(vec![int(idx.columns.len() + k), Value::Integer(cid), n, Value::Integer(desc as i64), Value::Text(collation_name(coll).into()), Value::Integer(0)]);
+                }
+            }
+            out
+        }
+        "foreign_key_list" => {
+            let Some(t) = schema.table(arg) else { return Vec::new() };
+            let mut out = Vec::new();
+            for (id, fk) in t.fkeys.iter().enumerate() {
+                for (seq, &c) in fk.from_cols.iter().enumerate() {
+                    out.push(vec![
+                        int(id),
+                        int(seq),
+                        Value::Text(fk.to_table.clone()),
+                        t.columns.get(c).map_or(Value::Null, |c| Value::Text(c.name.clone())),
+                        fk.to_cols.get(seq).map_or(Value::Null, |s| Value::Text(s.clone())),
+                        Value::Text(super::fkey::action_name(fk.on_update).to_string()),
+                        Value::Text(super::fkey::action_name(fk.on_delete).to_string()),
+                        Value::Text(fk.match_name.clone()),
+                    ]);
                 }
             }
             out

@@ -15,6 +15,7 @@
 
 pub mod aggregate;
 pub mod alter;
+pub mod analyze;
 pub mod autoinc;
 pub mod compound;
 pub mod ddl;
@@ -29,6 +30,7 @@ pub mod pragma_table;
 pub mod pragma;
 pub mod pragma_fk;
 pub mod pragma_wal;
+pub mod reindex;
 pub mod resolve;
 pub mod select;
 pub mod strict;
@@ -403,20 +405,8 @@ fn compile_stmt(b: &mut Builder<'_>, stmt: &Stmt, schema: &Schema, sql: &str, st
             b.op(Op::AutoCommit, 1, 1, 0);
         }
         Stmt::Pragma { schema: s, name, value } => pragma::compile_pragma(b, s.as_deref(), name, value.as_ref())?,
-        Stmt::Analyze { .. } => {}
-        Stmt::Reindex { target } => {
-            // Indexes are kept consistent on every write, so rebuilding is a
-            // no-op; the target must still name something.
-            if let Some(t) = target {
-                let n = &t.name;
-                let known = schema.table(n).is_some()
-                    || schema.index(n).is_some()
-                    || crate::schema::build::collation_by_name(n).is_ok();
-                if !known {
-                    return Err(Error::sql("unable to identify the object to be reindexed"));
-                }
-            }
-        }
+        Stmt::Analyze { target } => analyze::compile_analyze(b, target.as_ref())?,
+        Stmt::Reindex { target } => reindex::compile_reindex(b, target.as_ref())?,
         Stmt::CreateView(v) => ddl::create_view(b, v)?,
         Stmt::CreateTrigger(t) => ddl::create_trigger(b, t)?,
         Stmt::CreateVirtualTable(v) => return Err(Error::sql(format!("no such module: {}", v.module))),

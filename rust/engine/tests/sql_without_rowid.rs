@@ -154,6 +154,42 @@ fn triggers_and_joins() {
     ]);
 }
 
+#[test]
+fn strict_and_foreign_keys() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(
+        &mut f,
+        &l,
+        "PRAGMA foreign_keys = ON;
+         CREATE TABLE s(k INT PRIMARY KEY, v TEXT) STRICT, WITHOUT ROWID;
+         CREATE TABLE par(code TEXT PRIMARY KEY, n) WITHOUT ROWID;
+         CREATE TABLE kid(id INTEGER PRIMARY KEY, code REFERENCES par(code) ON DELETE CASCADE ON UPDATE CASCADE);
+         CREATE TABLE wkid(a, code REFERENCES par(code), PRIMARY KEY(a)) WITHOUT ROWID;",
+    );
+    check_all(&mut f, &l, &[
+        "INSERT INTO s VALUES (1, 'a')",
+        "INSERT INTO s VALUES ('x', 'a')",
+        "INSERT INTO s VALUES (2, 3)",
+        "UPDATE s SET v = x'00' WHERE k = 1",
+        "SELECT k, typeof(k), v FROM s",
+        "INSERT INTO par VALUES ('a', 1), ('b', 2)",
+        "INSERT INTO kid(code) VALUES ('a'), ('b'), ('a')",
+        "INSERT INTO kid(code) VALUES ('zz')",
+        "INSERT INTO wkid VALUES (1, 'a'), (2, 'b')",
+        "INSERT INTO wkid VALUES (3, 'zz')",
+        "UPDATE wkid SET code = 'nope' WHERE a = 1",
+        "DELETE FROM par WHERE code = 'b'",
+        "DELETE FROM wkid WHERE code = 'b'",
+        "DELETE FROM par WHERE code = 'b'",
+        "UPDATE par SET code = 'c' WHERE code = 'a'",
+        "UPDATE wkid SET code = 'b'",
+        "SELECT * FROM kid ORDER BY id",
+        "SELECT * FROM wkid ORDER BY a",
+        "PRAGMA foreign_key_check",
+    ]);
+}
+
 fn temp_path(tag: &str) -> String {
     let dir = std::env::temp_dir().join(format!("ferrolite-wr-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

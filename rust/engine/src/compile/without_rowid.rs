@@ -130,11 +130,15 @@ impl Builder<'_> {
     }
 
     /// Deletes the row `cur` is on and its secondary index entries.
-    fn wr_delete_current(&mut self, t: &Table, cur: i32, ics: &[i32], count: bool) {
+    fn wr_delete_current(&mut self, t: &Rc<Table>, cur: i32, ics: &[i32], count: bool) -> Result<()> {
         let base = self.regs(t.columns.len());
         self.wr_read_row(t, cur, base);
+        let norowid = self.reg();
+        self.op(Op::Null, 0, norowid as i32, 0);
+        self.fk_check(t, Some((base, norowid)), None, None)?;
         self.wr_delete_entries(t, ics, base);
         self.emit(Op::Delete, cur, 0, 0, P4::None, self.count_flag(count as u16));
+        self.fk_actions(t, (base, norowid), None, None)
     }
 
     fn wr_delete_entries(&mut self, t: &Table, ics: &[i32], base: usize) {
@@ -203,6 +207,7 @@ impl Builder<'_> {
             }
         }
         self.emit(Op::Affinity, base as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.strict_check(t, base);
         let raise_mark = self.raise_ignore.len();
         self.fire_triggers(t, 0, true, Some((base, norowid)), None, None)?;
         if oc == OnConflict::Ignore {
@@ -241,7 +246,7 @@ impl Builder<'_> {
                 OnConflict::Ignore => skips.push(self.op(Op::Goto, 0, 0, 0)),
                 OnConflict::Replace => {
                     let gone = to_row(self);
-                    self.wr_delete_current(t, cur, ics, false);
+                    self.wr_delete_current(t, cur, ics, false)?;
                     if let Some(g) = gone {
                         self.patch(g);
                     }
@@ -253,6 +258,7 @@ impl Builder<'_> {
             }
             self.patch(ok);
         }
+        self.fk_check(t, None, Some((base, norowid)), None)?;
         let rec = self.wr_record(t, base);
         self.emit(Op::IdxInsert, cur, rec as i32, 0, P4::None, self.count_flag(1));
         self.wr_insert_entries(t, ics, base);
@@ -315,6 +321,7 @@ impl Builder<'_> {
         let norowid = self.reg();
         self.op(Op::Null, 0, norowid as i32, 0);
         self.emit(Op::Affinity, new as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.strict_check(t, new);
         let set_cols: Vec<usize> = sets.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect();
         self.fire_triggers(t, 1, true, Some((new, norowid)), Some((old, norowid)), Some(&set_cols))?;
         self.wr_notnull(t, new, None);
@@ -339,13 +346,16 @@ impl Builder<'_> {
             self.patch(ok);
             self.patch(same);
         }
+        self.fk_check(t, Some((old, norowid)), None, Some(&set_cols))?;
         self.wr_delete_entries(t, ics, old);
+        self.fk_check(t, None, Some((new, norowid)), Some(&set_cols))?;
         let gone = self.seek_pk(t, cur, oldpk);
         self.op(Op::Delete, cur, 0, 0);
         self.patch(gone);
         let rec = self.wr_record(t, new);
         self.emit(Op::IdxInsert, cur, rec as i32, 0, P4::None, self.count_flag(1));
         self.wr_insert_entries(t, ics, new);
+        self.fk_actions(t, (old, norowid), Some((new, norowid)), Some(&set_cols))?;
         if self.returning.is_some() {
             let k = self.pk_regs(t, new);
             let gone = self.seek_pk(t, cur, k);
@@ -451,7 +461,7 @@ pub fn compile_delete(b: &mut Builder<'_>, d: &Delete, t: &Rc<Table>) -> Result<
         reseek = Some(b.seek_pk(t, cur, k));
     }
     b.emit_returning()?;
-    b.wr_delete_current(t, cur, &ics, true);
+    b.wr_delete_current(t, cur, &ics, true)?;
     if has_trig {
         b.fire_triggers(t, 2, false, None, Some((old, norowid)), None)?;
     }

@@ -165,7 +165,9 @@ fn strict_and_foreign_keys() {
          CREATE TABLE s(k INT PRIMARY KEY, v TEXT) STRICT, WITHOUT ROWID;
          CREATE TABLE par(code TEXT PRIMARY KEY, n) WITHOUT ROWID;
          CREATE TABLE kid(id INTEGER PRIMARY KEY, code REFERENCES par(code) ON DELETE CASCADE ON UPDATE CASCADE);
-         CREATE TABLE wkid(a, code REFERENCES par(code), PRIMARY KEY(a)) WITHOUT ROWID;",
+         CREATE TABLE wkid(a, code REFERENCES par(code), PRIMARY KEY(a)) WITHOUT ROWID;
+         CREATE TABLE g(k TEXT PRIMARY KEY, v INT, dbl AS (v * 2), st TEXT AS (k || v) STORED) WITHOUT ROWID;
+         CREATE INDEX gd ON g(dbl);",
     );
     check_all(&mut f, &l, &[
         "INSERT INTO s VALUES (1, 'a')",
@@ -187,6 +189,14 @@ fn strict_and_foreign_keys() {
         "SELECT * FROM kid ORDER BY id",
         "SELECT * FROM wkid ORDER BY a",
         "PRAGMA foreign_key_check",
+        "INSERT INTO g(k, v) VALUES ('a', 1), ('b', 2)",
+        "UPDATE g SET v = v + 10 WHERE k = 'a'",
+        "INSERT INTO g(k, v) VALUES ('a', 5) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+        "SELECT k, v, dbl, st FROM g ORDER BY k",
+        "SELECT k FROM g WHERE dbl = 4",
+        "PRAGMA table_xinfo(g)",
+        "SELECT * FROM pragma_table_info('g')",
+        "PRAGMA integrity_check",
     ]);
 }
 

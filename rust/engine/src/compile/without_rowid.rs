@@ -207,6 +207,7 @@ impl Builder<'_> {
             }
         }
         self.emit(Op::Affinity, base as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.compute_generated(t, base, norowid)?;
         self.strict_check(t, base);
         let raise_mark = self.raise_ignore.len();
         self.fire_triggers(t, 0, true, Some((base, norowid)), None, None)?;
@@ -321,6 +322,7 @@ impl Builder<'_> {
         let norowid = self.reg();
         self.op(Op::Null, 0, norowid as i32, 0);
         self.emit(Op::Affinity, new as i32, ncol as i32, 0, P4::Affinity(affinity_string(t)), 0);
+        self.compute_generated(t, new, norowid)?;
         self.strict_check(t, new);
         let set_cols: Vec<usize> = sets.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect();
         self.fire_triggers(t, 1, true, Some((new, norowid)), Some((old, norowid)), Some(&set_cols))?;

@@ -46,12 +46,17 @@ fn int(i: usize) -> Value {
 }
 
 fn table_rows(t: &Table, x: bool) -> Vec<Vec<Value>> {
+    // Generated columns: hidden 2 (VIRTUAL) / 3 (STORED) in table_xinfo,
+    // left out of table_info (whose cid counts the rest).
+    let hidden = |i: usize| t.generated_col(i).map_or(0, |g| if g.stored { 3 } else { 2 });
     t.columns
         .iter()
         .enumerate()
-        .map(|(i, c)| {
+        .filter(|(i, _)| x || hidden(*i) == 0)
+        .enumerate()
+        .map(|(cid, (i, c))| {
             let mut row = vec![
-                int(i),
+                int(if x { i } else { cid }),
                 Value::Text(c.name.clone()),
                 Value::Text(c.decltype.clone().unwrap_or_default()),
                 Value::Integer(c.notnull as i64),
@@ -62,7 +67,7 @@ fn table_rows(t: &Table, x: bool) -> Vec<Vec<Value>> {
                 int(c.pk),
             ];
             if x {
-                row.push(Value::Integer(0));
+                row.push(Value::Integer(hidden(i)));
             }
             row
         })

@@ -297,3 +297,31 @@ fn statements_recompile_when_the_pragma_changes() {
     assert_eq!((e.code, e.message.as_str()), (787, "FOREIGN KEY constraint failed"));
     f.finalize(id).unwrap();
 }
+
+#[test]
+fn deep_cascades_and_the_trigger_depth_limit() {
+    let (mut f, l) = setup(
+        "CREATE TABLE node(id INTEGER PRIMARY KEY, parent INTEGER REFERENCES node(id) ON DELETE CASCADE);
+         CREATE INDEX node_parent ON node(parent);",
+    );
+    let fill = |n: i64| {
+        format!(
+            "INSERT INTO node SELECT value, CASE WHEN value = 1 THEN NULL ELSE value - 1 END \
+             FROM (WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < {n}) SELECT value FROM n)"
+        )
+    };
+    let (f1000, f1001) = (fill(1000), fill(1001));
+    check_all(&mut f, &l, &[
+        f1001.as_str(),
+        "DELETE FROM node WHERE id = 1",
+        "SELECT count(*) FROM node",
+        "DELETE FROM node WHERE id = 2",
+        "SELECT count(*) FROM node",
+        "PRAGMA foreign_keys = OFF",
+        "DELETE FROM node",
+        "PRAGMA foreign_keys = ON",
+        f1000.as_str(),
+        "DELETE FROM node WHERE id = 1",
+        "SELECT count(*) FROM node",
+    ]);
+}

@@ -12,7 +12,9 @@
 //! sub-programs (one per key and event, shared by the whole statement and
 //! reused recursively, e.g. a cascade down a self-referencing tree) run by
 //! the `Program` op with the old and new row images copied into their
-//! registers: old columns at 1.., old rowid, new columns, new rowid.
+//! registers: old columns at 1.., old rowid, new columns, new rowid. The VM
+//! runs them in its own frame stack (no native recursion), at most 1000
+//! deep as SQLite ("too many levels of trigger recursion").
 
 use super::fkey::{image_reg, locate, match_expr, parent_modified, CHILD_SOURCE, PARENT_IMAGE};
 use super::resolve::Frame;

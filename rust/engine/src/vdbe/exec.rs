@@ -49,15 +49,26 @@ pub struct Vm {
     pub fk_stmt: i64,
     /// The connection's deferred FK counter when the statement began.
     pub fk_deferred_start: i64,
-    /// Running as a sub-program (FK action) at this depth (0 = top level).
-    depth: u32,
-    /// The top-level program's sub-programs (set in sub-program VMs).
-    subs: Option<Rc<Vec<Program>>>,
+    /// Callers' states while a sub-program (FK action) runs, innermost last.
+    frames: Vec<SubFrame>,
+    /// The sub-program being run (None: the statement's own program).
+    cur_sub: Option<usize>,
 }
 
-/// Deepest nesting of FK action sub-programs (SQLite allows 1000 trigger
-/// levels; each level here is a native stack frame of the interpreter).
-const MAX_SUB_DEPTH: u32 = 200;
+/// The state of a program that ran a sub-program (`Program` op), restored
+/// when the sub-program halts. Sub-programs run in this loop, not by native
+/// recursion, so their nesting is bounded by MAX_SUB_DEPTH only.
+struct SubFrame {
+    pc: usize,
+    regs: Vec<Value>,
+    cursors: Vec<Option<VCursor>>,
+    aggs: Vec<Option<AggState>>,
+    once: HashSet<usize>,
+    sub: Option<usize>,
+}
+
+/// Deepest nesting of sub-programs (SQLITE_MAX_TRIGGER_DEPTH).
+const MAX_SUB_DEPTH: usize = 1000;
 
 fn meta_of(n: i32) -> Meta {
     match n {
@@ -117,13 +128,42 @@ impl Vm {
             key_buf: Vec::new(),
             fk_stmt: 0,
             fk_deferred_start: 0,
-            depth: 0,
-            subs: None,
+            frames: Vec::new(),
+            cur_sub: None,
+        }
+    }
+
+    /// Leaves any running sub-programs, back in the statement's own state.
+    fn unwind_frames(&mut self) {
+        let mut bottom = None;
+        while let Some(f) = self.frames.pop() {
+            bottom = Some(f);
+        }
+        if let Some(f) = bottom {
+            self.pc = f.pc;
+            self.regs = f.regs;
+            self.cursors = f.cursors;
+            self.aggs = f.aggs;
+            self.once = f.once;
+            self.cur_sub = f.sub;
+        }
+    }
+
+    /// A sub-program ended: back to the program that ran it.
+    fn leave_sub(&mut self) {
+        if let Some(f) = self.frames.pop() {
+            self.pc = f.pc;
+            self.regs = f.regs;
+            self.cursors = f.cursors;
+            self.aggs = f.aggs;
+            self.once = f.once;
+            self.cur_sub = f.sub;
         }
     }
 
     /// Back to the start (registers cleared, cursors closed).
     pub fn reset(&mut self) {
+        self.unwind_frames();
         self.pc = 0;
         for r in self.regs.iter_mut() {
             *r = Value::Null;
@@ -243,7 +283,16 @@ impl Vm {
 
     /// Runs until the next row (true) or the end (false).
     pub fn step(&mut self, prog: &Program, bt: &mut Btree, db: &mut DbState, params: &[Value]) -> Result<bool> {
+        let r = self.step_inner(prog, bt, db, params);
+        if r.is_err() {
+            self.unwind_frames();
+        }
+        r
+    }
+
+    fn step_inner(&mut self, prog: &Program, bt: &mut Btree, db: &mut DbState, params: &[Value]) -> Result<bool> {
         self.started = true;
+        let subs = prog.subprograms.clone();
         loop {
             self.ticks = self.ticks.wrapping_add(1);
             if self.ticks % 4096 == 0 {
@@ -253,7 +302,15 @@ impl Vm {
                     }
                 }
             }
-            let Some(insn) = prog.insns.get(self.pc) else {
+            let cur: &Program = match self.cur_sub {
+                Some(i) => subs.get(i).ok_or_else(|| internal("no such sub-program"))?,
+                None => prog,
+            };
+            let Some(insn) = cur.insns.get(self.pc) else {
+                if self.cur_sub.is_some() {
+                    self.leave_sub();
+                    continue;
+                }
                 return Ok(false);
             };
             let (p1, p2, p3, p5) = (insn.p1, insn.p2, insn.p3, insn.p5);
@@ -299,28 +356,29 @@ impl Vm {
                     }
                 }
                 Op::Program => {
-                    let subs = self.subs.clone().unwrap_or_else(|| prog.subprograms.clone());
                     let Some(sp) = subs.get(u2) else { return Err(internal("no such sub-program")) };
-                    if self.depth >= MAX_SUB_DEPTH {
+                    if self.frames.len() >= MAX_SUB_DEPTH {
                         return Err(Error::sql("too many levels of trigger recursion"));
                     }
-                    let mut sub = Vm::new(sp);
+                    let mut regs = vec![Value::Null; sp.n_regs.max(u3 + 1)];
                     for k in 0..u3 {
-                        if let (Some(dst), Some(src)) = (sub.regs.get_mut(k + 1), self.regs.get(u1 + k)) {
-                            *dst = src.clone();
+                        if let Some(src) = self.regs.get(u1 + k) {
+                            regs[k + 1] = src.clone();
                         }
                     }
-                    sub.depth = self.depth + 1;
-                    sub.subs = Some(subs.clone());
-                    sub.stmt_savepoint = true;
-                    sub.started = true;
-                    sub.fk_stmt = self.fk_stmt;
-                    let r = (|| -> Result<()> {
-                        while sub.step(sp, bt, db, params)? {}
-                        Ok(())
-                    })();
-                    self.fk_stmt = sub.fk_stmt;
-                    r?;
+                    let mut cursors = Vec::new();
+                    cursors.resize_with(sp.n_cursors, || None);
+                    let saved = SubFrame {
+                        pc: self.pc,
+                        regs: std::mem::replace(&mut self.regs, regs),
+                        cursors: std::mem::replace(&mut self.cursors, cursors),
+                        aggs: std::mem::take(&mut self.aggs),
+                        once: std::mem::take(&mut self.once),
+                        sub: self.cur_sub,
+                    };
+                    self.frames.push(saved);
+                    self.cur_sub = Some(u2);
+                    self.pc = 0;
                 }
                 Op::Gosub => {
                     self.regs[u1] = Value::Integer(self.pc as i64);
@@ -333,7 +391,11 @@ impl Vm {
                     }
                 }
                 Op::Halt => {
-                    if p1 == 0 && self.depth == 0 {
+                    if p1 == 0 && self.cur_sub.is_some() {
+                        self.leave_sub();
+                        continue;
+                    }
+                    if p1 == 0 {
                         self.fk_check_at_halt(db)?;
                     }
                     if p1 != 0 {
@@ -343,7 +405,7 @@ impl Vm {
                         };
                         return Err(Error::new(p1, msg));
                     }
-                    self.pc = prog.insns.len();
+                    self.pc = cur.insns.len();
                     return Ok(false);
                 }
                 Op::HaltIfNull => {

@@ -1,5 +1,8 @@
 //! The wal-index (`<db>-shm`) layout, read and written in place through
-//! `VfsShm` (walformat §2). All integers are in the host's byte order.
+//! `VfsShm` (walformat §2). All integers are in the host's byte order,
+//! except aSalt: SQLite copies the salt *bytes* of the -wal header into it
+//! and back into every frame header, so they stay in the -wal's (big-endian)
+//! byte order here too.
 //!
 //! ```text
 //! region 0 (32 KiB):
@@ -90,8 +93,8 @@ impl IndexHdr {
         b[20..24].copy_from_slice(&self.n_page.to_ne_bytes());
         b[24..28].copy_from_slice(&self.frame_cksum[0].to_ne_bytes());
         b[28..32].copy_from_slice(&self.frame_cksum[1].to_ne_bytes());
-        b[32..36].copy_from_slice(&self.salt[0].to_ne_bytes());
-        b[36..40].copy_from_slice(&self.salt[1].to_ne_bytes());
+        b[32..36].copy_from_slice(&self.salt[0].to_be_bytes());
+        b[36..40].copy_from_slice(&self.salt[1].to_be_bytes());
         b[40..44].copy_from_slice(&self.cksum[0].to_ne_bytes());
         b[44..48].copy_from_slice(&self.cksum[1].to_ne_bytes());
         b
@@ -99,6 +102,7 @@ impl IndexHdr {
 
     pub fn decode(b: &[u8; HDR_SIZE]) -> IndexHdr {
         let u = |o: usize| u32::from_ne_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+        let be = |o: usize| u32::from_be_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
         IndexHdr {
             version: u(0),
             change: u(8),
@@ -108,7 +112,7 @@ impl IndexHdr {
             mx_frame: u(16),
             n_page: u(20),
             frame_cksum: [u(24), u(28)],
-            salt: [u(32), u(36)],
+            salt: [be(32), be(36)],
             cksum: [u(40), u(44)],
         }
     }

@@ -206,6 +206,17 @@ fn deferred_keys_and_defer_pragma() {
         "DELETE FROM c WHERE id = 4",
         "COMMIT",
         "SELECT * FROM c ORDER BY id",
+        "CREATE TABLE cr(id INTEGER PRIMARY KEY, pid REFERENCES p ON DELETE RESTRICT)",
+        "INSERT INTO p VALUES (50)",
+        "INSERT INTO cr VALUES (1, 50)",
+        "DELETE FROM p WHERE id = 50",
+        "BEGIN",
+        "PRAGMA defer_foreign_keys = 1",
+        "DELETE FROM p WHERE id = 50",
+        "COMMIT",
+        "INSERT INTO p VALUES (50)",
+        "COMMIT",
+        "SELECT * FROM cr",
     ]);
 }
 

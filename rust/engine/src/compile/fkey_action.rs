@@ -67,11 +67,14 @@ impl Builder<'_> {
                 None => None,
             };
             if action == FkAction::Restrict {
+                // defer_foreign_keys turns RESTRICT into NO ACTION, as in SQLite.
+                let deferring = self.op(Op::FkIfZero, 0, 0, 2);
                 let w = match_expr(t, &child, &pk, PARENT_IMAGE, CHILD_SOURCE);
                 self.fk_for_each_child(t, &child, old, &w, &mut |b: &mut Builder<'_>| {
                     b.emit(Op::Halt, RESTRICT_CODE, 0, 0, P4::Text(FK_FAILED.to_string()), 0);
                     Ok(())
                 })?;
+                self.patch(deferring);
             } else {
                 let n = t.columns.len() + 1;
                 let block = self.regs(2 * n);

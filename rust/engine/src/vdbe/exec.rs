@@ -327,8 +327,10 @@ impl Vm {
                     }
                 }
                 Op::FkIfZero => {
-                    let zero = if p3 != 0 {
+                    let zero = if p3 == 1 {
                         !db.fk.defer
+                    } else if p3 == 2 {
+                        db.fk.defer
                     } else if p1 != 0 {
                         db.fk.deferred == 0
                     } else {

@@ -141,7 +141,7 @@ opcodes! {
     PragmaRows => "Fill sorter c[P1] with the rows of pragma P4 for argument r[P2] (none if P2 = 0) in schema r[P3] (main if P3 = 0); P5 = 1: rows end with the hidden argument and schema columns.",
     IntegrityCk => "r[P1] = integrity_check report (P2 max errors) over roots P4.",
     FkCounter => "Add P2 to the FK violation counter: deferred (the connection's) if P1 or defer_foreign_keys, else the statement's.",
-    FkIfZero => "Jump to P2 if the FK counter (deferred if P1, else the statement's) is zero; P3 = 1: jump if defer_foreign_keys is off.",
+    FkIfZero => "Jump to P2 if the FK counter (deferred if P1, else the statement's) is zero; P3 = 1: jump if defer_foreign_keys is off, 2: if it is on.",
     Program => "Run sub-program P2 (FK actions) with r[P1..P1+P3] copied to its registers 1..=P3.",
     FkPragma => "PRAGMA foreign_keys (P1=0) / defer_foreign_keys (P1=1): set to P2 if P2 >= 0; else r[P3] = the setting.",
     Noop => "Do nothing.",

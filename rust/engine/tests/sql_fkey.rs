@@ -336,3 +336,22 @@ fn deep_cascades_and_the_trigger_depth_limit() {
         "SELECT count(*) FROM node",
     ]);
 }
+
+#[test]
+fn self_references_in_without_rowid_tables() {
+    let (mut f, l) = setup(
+        "CREATE TABLE w(k TEXT PRIMARY KEY, up TEXT REFERENCES w(k)) WITHOUT ROWID;
+         CREATE TABLE w2(k INTEGER PRIMARY KEY, up REFERENCES w2 ON DELETE CASCADE) WITHOUT ROWID;",
+    );
+    check_all(&mut f, &l, &[
+        "INSERT INTO w VALUES ('a', NULL), ('b', 'a'), ('c', 'b'), ('d', 'd')",
+        "DELETE FROM w WHERE k = 'd'",
+        "DELETE FROM w WHERE k = 'b'",
+        "DELETE FROM w WHERE k = 'c'",
+        "DELETE FROM w WHERE k = 'b'",
+        "SELECT * FROM w",
+        "INSERT INTO w2 VALUES (1, NULL), (2, 1), (3, 2), (4, NULL)",
+        "DELETE FROM w2 WHERE k = 1",
+        "SELECT * FROM w2",
+    ]);
+}

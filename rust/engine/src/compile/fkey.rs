@@ -296,7 +296,18 @@ impl Builder<'_> {
         let skip = if incr < 0 { Some(self.op(Op::FkIfZero, deferred, 0, 0)) } else { None };
         let mut w = match_expr(parent, child, pk, PARENT_IMAGE, CHILD_SOURCE);
         if incr > 0 && parent.name.eq_ignore_ascii_case(&child.name) {
-            let ne = Expr::Binary { op: BinaryOp::NotEq, left: Box::new(col(PARENT_IMAGE, "rowid")), right: Box::new(col(CHILD_SOURCE, "rowid")) };
+            // The row being removed is not its own child.
+            let ne = if parent.without_rowid {
+                let mut all = None;
+                for &c in &pk.parent_cols {
+                    let n = &parent.columns[c].name;
+                    let is = Expr::Binary { op: BinaryOp::Is, left: Box::new(col(PARENT_IMAGE, n)), right: Box::new(col(CHILD_SOURCE, n)) };
+                    all = Some(and(all, is));
+                }
+                Expr::Unary { op: ferrolite_parser::ast::UnaryOp::Not, expr: Box::new(all.unwrap_or(Expr::Literal(ferrolite_parser::ast::Literal::Integer(0)))) }
+            } else {
+                Expr::Binary { op: BinaryOp::NotEq, left: Box::new(col(PARENT_IMAGE, "rowid")), right: Box::new(col(CHILD_SOURCE, "rowid")) }
+            };
             w = and(Some(w), ne);
         }
         self.fk_for_each_child(parent, child, img, &w, &mut |b: &mut Builder<'_>| {

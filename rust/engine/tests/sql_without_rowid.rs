@@ -200,6 +200,57 @@ fn strict_and_foreign_keys() {
     ]);
 }
 
+#[test]
+fn joins_alter_and_odd_keys() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(
+        &mut f,
+        &l,
+        "CREATE TABLE t(a TEXT, b INT, c, PRIMARY KEY(b, a)) WITHOUT ROWID; CREATE INDEX tc ON t(c);
+         CREATE TABLE r(x INTEGER PRIMARY KEY, y);
+         INSERT INTO t VALUES ('x', 1, 10), ('y', 2, 20), ('z', 3, 30); INSERT INTO r VALUES (1, 1), (2, 5);",
+    );
+    check_all(&mut f, &l, &[
+        "SELECT r.x, t.a FROM r RIGHT JOIN t ON t.b = r.y ORDER BY t.a",
+        "SELECT r.x, t.a FROM r FULL JOIN t ON t.b = r.y ORDER BY t.a, r.x",
+        "SELECT r.x, t.a FROM t LEFT JOIN r ON t.b = r.y ORDER BY t.a",
+        "ALTER TABLE t ADD COLUMN d DEFAULT 7",
+        "SELECT * FROM t ORDER BY b",
+        "ALTER TABLE t RENAME COLUMN c TO cc",
+        "SELECT cc FROM t ORDER BY b",
+        "ALTER TABLE t DROP COLUMN d",
+        "SELECT * FROM t ORDER BY b",
+        "ALTER TABLE t DROP COLUMN b",
+        "ALTER TABLE t RENAME TO t2",
+        "SELECT * FROM t2 WHERE b IN (1, 3) ORDER BY b",
+        "PRAGMA integrity_check",
+        "UPDATE t2 SET b = b + 1",
+        "SELECT * FROM t2 ORDER BY b",
+        "SELECT min(b), max(b), count(DISTINCT a) FROM t2",
+        "SELECT b, count(*) FROM t2 GROUP BY b",
+        "CREATE TABLE dup(a, b, PRIMARY KEY(a, a, b)) WITHOUT ROWID",
+        "INSERT INTO dup VALUES (1, 2), (1, 3)",
+        "SELECT * FROM dup",
+        "PRAGMA table_info(dup)",
+        "PRAGMA index_xinfo(sqlite_autoindex_dup_1)",
+        "CREATE TABLE rdup(a, b, PRIMARY KEY(a, a, b))",
+        "PRAGMA table_info(rdup)",
+        "CREATE TABLE v2(a PRIMARY KEY, b) WITHOUT ROWID",
+        "INSERT INTO v2 VALUES (1, 1), (2, 2)",
+        "INSERT INTO v2 SELECT a + 10, b FROM v2",
+        "INSERT INTO v2 SELECT a, b FROM v2",
+        "REPLACE INTO v2 SELECT a, b + 100 FROM v2 WHERE a > 10",
+        "SELECT * FROM v2",
+    ]);
+    // Query plans: the PRIMARY KEY is the table (detail text as SQLite's).
+    for q in ["SELECT * FROM v2 WHERE a = 1", "SELECT * FROM v2 WHERE a > 1", "SELECT * FROM dup WHERE a = 1 AND b = 2"] {
+        let eqp = format!("EXPLAIN QUERY PLAN {q}");
+        let detail = |rows: Vec<Vec<Value>>| rows.into_iter().map(|r| r[3].clone()).collect::<Vec<_>>();
+        assert_eq!(detail(query(&mut f, &eqp).unwrap()), detail(lite_query(&l, &eqp, &[]).unwrap()), "{eqp}");
+    }
+}
+
 fn temp_path(tag: &str) -> String {
     let dir = std::env::temp_dir().join(format!("ferrolite-wr-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -140,6 +140,10 @@ impl Builder<'_> {
             // A VIRTUAL column has no field in the records.
             return Ok(());
         }
+        if t.without_rowid {
+            self.drop_column_rows_without_rowid(t, k);
+            return Ok(());
+        }
         // Every row is rewritten without the column.
         let c = self.cursor();
         self.op(Op::OpenWrite, c, t.root as i32, 0);

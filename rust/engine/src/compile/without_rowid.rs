@@ -368,6 +368,44 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// ALTER TABLE DROP COLUMN: every row of WITHOUT ROWID table `t`
+    /// rewritten without (stored) column `k`. The new records are collected
+    /// first, then each row is replaced (same PRIMARY KEY, same place).
+    pub fn drop_column_rows_without_rowid(&mut self, t: &Table, k: usize) {
+        let order: Vec<usize> = t.record_order().into_iter().filter(|&c| c != k).collect();
+        let npk = t.pk_columns().len();
+        let rows = self.cursor();
+        self.op(Op::SorterOpen, rows, 0, 0);
+        let c = self.cursor();
+        self.open_table_cursor(Op::OpenWrite, c, t);
+        let empty = self.op(Op::Rewind, c, 0, 0);
+        let top = self.here();
+        let r = self.regs(order.len() + 1);
+        for (j, &col) in order.iter().enumerate() {
+            self.emit_column(c, t, col, r + j);
+        }
+        self.op(Op::MakeRecord, r as i32, order.len() as i32, (r + order.len()) as i32);
+        // Sorter row: the PRIMARY KEY (the first fields), then the record.
+        let row = self.regs(npk + 1);
+        self.op(Op::Copy, r as i32, row as i32, npk as i32);
+        self.op(Op::Copy, (r + order.len()) as i32, (row + npk) as i32, 0);
+        self.op(Op::SorterInsert, rows, row as i32, (npk + 1) as i32);
+        self.op(Op::Next, c, top, 0);
+        self.patch(empty);
+        let done = self.op(Op::Rewind, rows, 0, 0);
+        let top = self.here();
+        let key = self.regs(npk + 1);
+        for j in 0..=npk {
+            self.op(Op::Column, rows, j as i32, (key + j) as i32);
+        }
+        let gone = self.seek_pk(t, c, key);
+        self.op(Op::Delete, c, 0, 0);
+        self.op(Op::IdxInsert, c, (key + npk) as i32, 0);
+        self.patch(gone);
+        self.op(Op::Next, rows, top, 0);
+        self.patch(done);
+    }
+
     /// CREATE INDEX on a WITHOUT ROWID table: one entry per row, the key
     /// ending with the PRIMARY KEY columns the index lacks.
     pub fn fill_index_without_rowid(&mut self, t: &Table, idx: &Index, root: usize) {

@@ -233,8 +233,19 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
                         None => return Err(Error::sql("expressions prohibited in PRIMARY KEY and UNIQUE constraints")),
                     }
                 }
+                if t.without_rowid {
+                    // SQLite drops repeated PRIMARY KEY columns of a WITHOUT ROWID table.
+                    let mut seen: Vec<usize> = Vec::new();
+                    cols.retain(|c: &IndexColumn| !seen.contains(&c.column) && {
+                        seen.push(c.column);
+                        true
+                    });
+                }
                 for (k, c) in cols.iter().enumerate() {
-                    t.columns[c.column].pk = k + 1;
+                    // A repeated column keeps its first position.
+                    if t.columns[c.column].pk == 0 {
+                        t.columns[c.column].pk = k + 1;
+                    }
                 }
                 let single_int = cols.len() == 1
                     && t.columns[cols[0].column].decltype.as_deref().map(|d| d.eq_ignore_ascii_case("INTEGER")) == Some(true);

@@ -930,7 +930,16 @@ impl Vm {
                 }
                 Op::Rowid => {
                     let c = self.bcur(p1)?;
-                    let v = if c.null_row { Value::Null } else { Value::Integer(c.cur.rowid(bt)?) };
+                    let v = if c.null_row {
+                        Value::Null
+                    } else if c.kind == TreeKind::Index {
+                        // A WITHOUT ROWID row has no rowid: its whole entry
+                        // (unique by PRIMARY KEY) identifies it, e.g. in the
+                        // matched set of a RIGHT JOIN.
+                        Value::Blob(c.payload(bt)?.to_vec())
+                    } else {
+                        Value::Integer(c.cur.rowid(bt)?)
+                    };
                     self.regs[u2] = v;
                 }
                 Op::NullRow => match self.cursors.get_mut(u1) {

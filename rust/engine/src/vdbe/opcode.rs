@@ -95,7 +95,7 @@ opcodes! {
     Prev => "Step c[P1] back; jump to P2 if there is a previous entry.",
     Column => "r[P3] = column P2 of the current entry of c[P1]; P4 = default value.",
     RealAffinity => "If r[P1] is an INTEGER, make it the equal REAL (REAL columns store integral values as integers on disk).",
-    Rowid => "r[P2] = rowid of the current entry of c[P1].",
+    Rowid => "r[P2] = rowid of the current entry of c[P1] (of an index cursor: the entry itself, as a blob).",
     NullRow => "Make c[P1] point at a row of NULLs (LEFT JOIN).",
     SeekRowid => "Move c[P1] to rowid r[P3]; jump to P2 if it is not there or not an integer.",
     SeekRowidGE => "Move c[P1] to the first rowid >= r[P3] (> when P5 = 1); jump to P2 if none.",

@@ -322,3 +322,37 @@ fn files_both_ways() {
         }
     }
 }
+
+#[test]
+fn integrity_check_finds_missing_index_entries() {
+    // SQLite writes a WITHOUT ROWID table whose index text is then changed
+    // (writable_schema) to name another column, so the stored entries no
+    // longer match the rows: both engines must report the same problems.
+    let path = temp_path("ic");
+    {
+        let l = rusqlite::Connection::open(&path).unwrap();
+        l.execute_batch(
+            "CREATE TABLE t(k PRIMARY KEY, b, c) WITHOUT ROWID; CREATE INDEX tb ON t(b); CREATE INDEX tc ON t(c);
+             INSERT INTO t VALUES (1, 10, 100), (2, 20, 200), (3, 30, 300);
+             PRAGMA writable_schema = ON;
+             UPDATE sqlite_schema SET sql = 'CREATE INDEX tb ON t(c)' WHERE name = 'tb';",
+        )
+        .unwrap();
+    }
+    let l = rusqlite::Connection::open(&path).unwrap();
+    let theirs = lite_rows(&l, "PRAGMA integrity_check");
+    drop(l);
+    let mut f = open(&path);
+    let mine = query(&mut f, "PRAGMA integrity_check").unwrap();
+    let lines = |rows: Vec<Vec<Value>>| -> Vec<String> {
+        rows.into_iter()
+            .flat_map(|r| match &r[0] {
+                Value::Text(s) => s.lines().map(str::to_string).collect::<Vec<_>>(),
+                v => vec![format!("{v:?}")],
+            })
+            .collect()
+    };
+    let (mine, theirs) = (lines(mine), lines(theirs));
+    assert!(theirs.iter().any(|l| l.contains("missing from index tb")), "{theirs:?}");
+    assert_eq!(mine, theirs);
+}

@@ -393,6 +393,9 @@ fn index_consistency(b: &mut Builder<'_>, tables: &[std::rc::Rc<crate::schema::T
             b.patch(fine);
         }
     }
+    for t in tables.iter().filter(|t| t.without_rowid && t.indexes.len() > 1 && !t.indexes.iter().any(|i| i.unsupported || i.partial.is_some())) {
+        b.wr_index_consistency(t, &append);
+    }
     // Merge with the b-tree report.
     let none = b.op(Op::IsNull, acc as i32, 0, 0);
     let same = b.reg();

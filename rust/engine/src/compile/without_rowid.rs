@@ -406,6 +406,61 @@ impl Builder<'_> {
         self.patch(done);
     }
 
+    /// integrity_check of a WITHOUT ROWID table's secondary indexes: each
+    /// row has its entry ("row N missing from index X", N counting rows from
+    /// 1 as SQLite does) and each index as many entries as the table rows.
+    pub fn wr_index_consistency(&mut self, t: &Table, append: &dyn Fn(&mut Self, usize)) {
+        let tc = self.cursor();
+        self.open_table_cursor(Op::OpenRead, tc, t);
+        let secondary: Vec<(Rc<Index>, i32)> = t
+            .indexes
+            .iter()
+            .filter(|i| !t.is_pk_tree(i))
+            .map(|i| {
+                let c = self.cursor();
+                self.emit(Op::OpenRead, c, i.root as i32, 0, P4::KeyInfo(i.key_info.clone()), 0);
+                (i.clone(), c)
+            })
+            .collect();
+        let (cnt, one) = (self.reg(), self.reg());
+        self.op(Op::Integer, 0, cnt as i32, 0);
+        self.op(Op::Integer, 1, one as i32, 0);
+        let empty = self.op(Op::Rewind, tc, 0, 0);
+        let top = self.here();
+        self.op(Op::Add, cnt as i32, one as i32, cnt as i32);
+        let base = self.regs(t.columns.len());
+        self.wr_read_row(t, tc, base);
+        for (idx, ic) in &secondary {
+            let (k, n) = self.wr_index_key(t, idx, base);
+            let found = self.emit(Op::Found, *ic, 0, k as i32, P4::Int64(n as i64), 0);
+            let (m1, m2, msg) = (self.reg(), self.reg(), self.reg());
+            self.load_value(&crate::value::Value::Text("row ".into()), m1);
+            self.op(Op::Concat, m1 as i32, cnt as i32, msg as i32);
+            self.load_value(&crate::value::Value::Text(format!(" missing from index {}", idx.name)), m2);
+            self.op(Op::Concat, msg as i32, m2 as i32, msg as i32);
+            append(self, msg);
+            self.patch(found);
+        }
+        self.op(Op::Next, tc, top, 0);
+        self.patch(empty);
+        for (idx, ic) in &secondary {
+            let ci = self.reg();
+            self.op(Op::Integer, 0, ci as i32, 0);
+            let e = self.op(Op::Rewind, *ic, 0, 0);
+            let top = self.here();
+            self.op(Op::Add, ci as i32, one as i32, ci as i32);
+            self.op(Op::Next, *ic, top, 0);
+            self.patch(e);
+            let same = self.reg();
+            self.op(Op::Eq, ci as i32, cnt as i32, same as i32);
+            let fine = self.op(Op::If, same as i32, 0, 0);
+            let msg = self.reg();
+            self.load_value(&crate::value::Value::Text(format!("wrong # of entries in index {}", idx.name)), msg);
+            append(self, msg);
+            self.patch(fine);
+        }
+    }
+
     /// CREATE INDEX on a WITHOUT ROWID table: one entry per row, the key
     /// ending with the PRIMARY KEY columns the index lacks.
     pub fn fill_index_without_rowid(&mut self, t: &Table, idx: &Index, root: usize) {

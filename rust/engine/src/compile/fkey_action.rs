@@ -4,8 +4,8 @@
 //! - ON DELETE CASCADE:     `DELETE FROM child WHERE old.pk = ck`
 //! - ON UPDATE CASCADE:     `UPDATE child SET ck = new.pk WHERE old.pk = ck`
 //! - SET NULL / SET DEFAULT: `UPDATE child SET ck = NULL | default WHERE old.pk = ck`
-//! - RESTRICT:              any matching child fails the statement at once
-//!                          ("FOREIGN KEY constraint failed"), coded inline.
+//! - RESTRICT: any matching child fails the statement at once ("FOREIGN KEY
+//!   constraint failed"), coded inline.
 //!
 //! ON UPDATE actions run only when the key really changed (`old.pk IS NOT
 //! new.pk`). CASCADE/SET NULL/SET DEFAULT statements are compiled into

@@ -81,7 +81,7 @@ fn foreign_key_check(b: &mut Builder<'_>, value: Option<&PragmaValue>) -> Result
         },
         None => {
             let mut ts: Vec<Rc<Table>> = b.schema.tables.values().filter(|t| t.root != 1).cloned().collect();
-            ts.sort_by(|x, y| y.root.cmp(&x.root));
+            ts.sort_by_key(|t| std::cmp::Reverse(t.root));
             ts
         }
     };

@@ -100,10 +100,10 @@ fn table_refs(tk: &Toks<'_>, table: &str) -> Vec<usize> {
             Some(TokenKind::Keyword(k)) => match k {
                 Kw::From => from_depth = Some(depth),
                 Kw::Where | Kw::Group | Kw::Order | Kw::Limit | Kw::Having | Kw::Window | Kw::Union | Kw::Except | Kw::Intersect
-                | Kw::Values | Kw::Set | Kw::Select | Kw::Returning | Kw::On | Kw::Using => {
-                    if from_depth == Some(depth) {
-                        from_depth = None;
-                    }
+                | Kw::Values | Kw::Set | Kw::Select | Kw::Returning | Kw::On | Kw::Using
+                    if from_depth == Some(depth) =>
+                {
+                    from_depth = None;
                 }
                 _ => {}
             },
@@ -148,11 +148,7 @@ fn column_def_tokens(tk: &Toks<'_>) -> Vec<usize> {
                 }
             }
             Some(TokenKind::RParen) => depth -= 1,
-            Some(TokenKind::Comma) if depth == 1 => {
-                if tk.name(i + 1).is_some() {
-                    out.push(i + 1);
-                }
-            }
+            Some(TokenKind::Comma) if depth == 1 && tk.name(i + 1).is_some() => out.push(i + 1),
             _ => {}
         }
     }
@@ -209,7 +205,10 @@ pub fn drop_column_sql(sql: &str, k: usize) -> Option<String> {
 /// SELECT scopes of a stretch of tokens: for each token, the index of the
 /// `(` opening the innermost parenthesized SELECT/VALUES/WITH around it
 /// (None: the statement's own level). Other parentheses are transparent.
-fn scopes(tk: &Toks<'_>, range: &std::ops::Range<usize>) -> (Vec<Option<usize>>, Vec<(usize, Option<usize>)>) {
+/// Scope of each token, and each SELECT scope's enclosing scope.
+type Scopes = (Vec<Option<usize>>, Vec<(usize, Option<usize>)>);
+
+fn scopes(tk: &Toks<'_>, range: &std::ops::Range<usize>) -> Scopes {
     let mut of = vec![None; tk.t.len()];
     // Stack of (paren index, is a SELECT scope).
     let mut stack: Vec<(usize, bool)> = Vec::new();
@@ -337,9 +336,19 @@ fn column_refs_in_statement(tk: &Toks<'_>, range: std::ops::Range<usize>, table:
     }
 }
 
+/// One RENAME COLUMN: column `old` of `table` becomes `new` (`quote_new`:
+/// the new name was quoted in the statement).
+pub struct ColumnRename<'a> {
+    pub table: &'a str,
+    pub old: &'a str,
+    pub new: &'a str,
+    pub quote_new: bool,
+}
+
 /// RENAME COLUMN: the new text of a sqlite_schema row (`kind`, `name`,
-/// `tbl_name`, `sql`) when column `old` of `table` becomes `new`.
-pub fn rename_column_sql(kind: &str, name: &str, tbl_name: &str, sql: &str, table: &str, old: &str, new: &str, quote_new: bool, schema: &Schema) -> String {
+/// `tbl_name`, `sql`).
+pub fn rename_column_sql(kind: &str, name: &str, tbl_name: &str, sql: &str, r: &ColumnRename<'_>, schema: &Schema) -> String {
+    let ColumnRename { table, old, new, quote_new } = *r;
     let tk = Toks::new(sql);
     let mut hits = column_refs(&tk, kind, name, tbl_name, table, old, schema);
     hits.sort_unstable();
@@ -515,7 +524,8 @@ pub fn rewrite_row(schema: &Schema, spec: &str, row: &mut [crate::value::Value])
         }
         ["C", table, old, new, quote] => {
             if let Some(s) = &sql {
-                row[4] = Value::Text(rename_column_sql(&kind, &name, &tbl, s, table, old, new, *quote == "1", schema));
+                let r = ColumnRename { table, old, new, quote_new: *quote == "1" };
+                row[4] = Value::Text(rename_column_sql(&kind, &name, &tbl, s, &r, schema));
             }
         }
         ["D", table, col, k, phase] => {

@@ -1132,15 +1132,15 @@ impl Vm {
                 }
                 Op::TypeCheck => {
                     let v = &self.regs[u1];
-                    let ok = match (p2 as u8, v) {
-                        (_, Value::Null) => true,
-                        (schema::strict::INT | schema::strict::INTEGER, Value::Integer(_)) => true,
-                        (schema::strict::REAL, Value::Real(_)) => true,
-                        (schema::strict::TEXT, Value::Text(_)) => true,
-                        (schema::strict::BLOB, Value::Blob(_)) => true,
-                        (schema::strict::ANY, _) => true,
-                        _ => false,
-                    };
+                    let ok = matches!(
+                        (p2 as u8, v),
+                        (_, Value::Null)
+                            | (schema::strict::INT | schema::strict::INTEGER, Value::Integer(_))
+                            | (schema::strict::REAL, Value::Real(_))
+                            | (schema::strict::TEXT, Value::Text(_))
+                            | (schema::strict::BLOB, Value::Blob(_))
+                            | (schema::strict::ANY, _)
+                    );
                     if !ok {
                         let class = match v {
                             Value::Integer(_) => "INT",

@@ -94,6 +94,11 @@ impl FileTable {
         self.slots.get(i)?.as_ref()
     }
 
+    /// The open file of handle `h` (for `fs_map`).
+    pub fn file(&self, h: i32) -> Option<&File> {
+        self.get(h)
+    }
+
     /// Number of open handles.
     pub fn open_count(&self) -> usize {
         self.slots.iter().filter(|s| s.is_some()).count()

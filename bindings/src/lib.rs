@@ -7,6 +7,7 @@
 //! - `wasm`: the module compiled once per process, the `ferrolite_host`
 //!   imports, one instance per connection (docs/abi.md).
 //! - `hostfs`: files and byte-range locks for the imports (std + libc).
+//! - `shm`: the wal-index mapped into the instance's non-moving memory.
 //! - `codec`: parameter lists out, metadata and rows in.
 //! - `convert`: SQLite's conversions for the column accessors.
 //! - `capi`: the `extern "C"` functions and their handles.
@@ -21,6 +22,7 @@ pub mod capi;
 pub mod codec;
 pub mod convert;
 pub mod hostfs;
+pub mod shm;
 pub mod wasm;
 
 pub use capi::bind::*;

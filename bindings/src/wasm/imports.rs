@@ -7,8 +7,11 @@
 //!   negative length or an unknown handle returns an error code.
 //! - `interrupted` reads the connection's flag, which `ferrolite_interrupt`
 //!   sets from any thread.
+//! - `fs_map`/`fs_unmap` only replace whole 32 KiB blocks inside the
+//!   instance's current memory, which never moves (`crate::shm`).
 
 use crate::hostfs::{self, code, FileTable};
+use crate::shm;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -108,6 +111,22 @@ fn sleep(_: Caller<'_, HostState>, micros: i64) {
     std::thread::sleep(d);
 }
 
+fn fs_map(c: Caller<'_, HostState>, fd: i32, off: i64, len: i32, ptr: i32) -> i32 {
+    let Some(mem) = c.data().memory else { return shm::IOERR_SHMMAP };
+    let (base, size) = (mem.data_ptr(&c), mem.data_size(&c));
+    let Some(file) = c.data().files.file(fd) else { return shm::IOERR_SHMMAP };
+    // SAFETY: `base..base+size` is this instance's linear memory, which
+    // never moves (module.rs config); no reference into it is alive here.
+    unsafe { shm::map_file(base, size, file, off, len, ptr) }
+}
+
+fn fs_unmap(c: Caller<'_, HostState>, ptr: i32, len: i32) -> i32 {
+    let Some(mem) = c.data().memory else { return shm::IOERR_SHMMAP };
+    let (base, size) = (mem.data_ptr(&c), mem.data_size(&c));
+    // SAFETY: as in `fs_map`.
+    unsafe { shm::unmap(base, size, ptr, len) }
+}
+
 /// Adds every `ferrolite_host` import to `linker`.
 pub fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "fs_open", fs_open)?;
@@ -131,11 +150,14 @@ pub fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "interrupted", |c: Caller<'_, HostState>| {
         c.data().interrupt.load(Ordering::Relaxed) as i32
     })?;
+    linker.func_wrap(MODULE, "fs_map", fs_map)?;
+    linker.func_wrap(MODULE, "fs_unmap", fs_unmap)?;
+    linker.func_wrap(MODULE, "shm_barrier", |_: Caller<'_, HostState>| shm::barrier())?;
     Ok(())
 }
 
 /// The import names `define` provides, in the doc's order.
-pub const NAMES: [&str; 14] = [
+pub const NAMES: [&str; 17] = [
     "fs_open",
     "fs_close",
     "fs_read",
@@ -150,6 +172,9 @@ pub const NAMES: [&str; 14] = [
     "random",
     "sleep",
     "interrupted",
+    "fs_map",
+    "fs_unmap",
+    "shm_barrier",
 ];
 
 #[cfg(test)]

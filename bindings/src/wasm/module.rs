@@ -7,6 +7,8 @@
 //! - Compilation happens at most once per process (`OnceLock`), and at most
 //!   once per machine while the on-disk cache (`cache`) is on; a failure is
 //!   kept and reported by every later open.
+//! - Linear memories never move on 64-bit hosts (`crate::shm` maps the
+//!   wal-index into them).
 //! - The embedded bytes are the module committed in the Go tree
 //!   (go/internal/wasmhost/ferrolite.wasm), so Go and C run the same engine.
 
@@ -26,10 +28,20 @@ pub struct Compiled {
 
 static COMPILED: OnceLock<Result<Compiled, String>> = OnceLock::new();
 
-fn compile() -> Result<Compiled, String> {
+/// The wasmtime configuration every instance runs under.
+pub fn config() -> Config {
     let mut config = Config::new();
     config.cranelift_opt_level(OptLevel::Speed);
-    let engine = Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
+    // Linear memory never moves (the wal-index is mapped into it, see
+    // crate::shm): the whole 4 GiB a wasm32 memory can reach is reserved up
+    // front (address space only) and growth stays inside it.
+    #[cfg(target_pointer_width = "64")]
+    config.memory_reservation(1 << 32).memory_may_move(false);
+    config
+}
+
+fn compile() -> Result<Compiled, String> {
+    let engine = Engine::new(&config()).map_err(|e| format!("wasmtime engine: {e}"))?;
     let module = cache::load_or_compile(&engine, WASM).map_err(|e| format!("compiling the engine module: {e:?}"))?;
     let mut linker = Linker::new(&engine);
     imports::define(&mut linker).map_err(|e| format!("defining host imports: {e}"))?;

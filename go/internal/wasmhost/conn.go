@@ -19,6 +19,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/ferrolite/ferrolite/go/internal/vfs"
 )
@@ -92,7 +93,8 @@ type Conn struct {
 	stack  [4]uint64
 	cc     callCtx
 	files  vfs.Table
-	err    *Error // set once the connection is broken
+	lm     *instMem // the instance's linear memory (linmem.go)
+	err    *Error   // set once the connection is broken
 	closed bool
 }
 
@@ -120,11 +122,14 @@ func Open(ctx context.Context, path string, flags int32) (*Conn, error) {
 		return nil, &Error{Code: codeError, ExtendedCode: codeError, Msg: "ferrolite: loading engine: " + err.Error()}
 	}
 	name := fmt.Sprintf("ferrolite-%d", instanceSeq.Add(1))
-	mod, err := rt.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(name).WithStartFunctions())
+	lm := &instMem{}
+	ictx := experimental.WithMemoryAllocator(ctx, lm)
+	mod, err := rt.InstantiateModule(ictx, compiled, wazero.NewModuleConfig().WithName(name).WithStartFunctions())
 	if err != nil {
+		lm.Free()
 		return nil, &Error{Code: codeNoMem, ExtendedCode: codeNoMem, Msg: "ferrolite: instantiating engine: " + err.Error()}
 	}
-	c := &Conn{mod: mod, mem: memory{mod.Memory()}}
+	c := &Conn{mod: mod, mem: memory{mod.Memory()}, lm: lm}
 	c.cc.conn = c
 	for i, n := range exportNames {
 		c.fns[i] = mod.ExportedFunction(n)

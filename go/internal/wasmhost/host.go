@@ -75,6 +75,9 @@ var hostFns = []hostFn{
 	{"random", []api.ValueType{i32t, i32t}, nil, random},
 	{"sleep", []api.ValueType{i64t}, nil, sleep},
 	{"interrupted", nil, []api.ValueType{i32t}, interrupted},
+	{"fs_map", []api.ValueType{i32t, i64t, i32t, i32t}, []api.ValueType{i32t}, fsMap},
+	{"fs_unmap", []api.ValueType{i32t, i32t}, []api.ValueType{i32t}, fsUnmap},
+	{"shm_barrier", nil, nil, shmBarrier},
 }
 
 func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
@@ -248,3 +251,30 @@ func interrupted(ctx context.Context, _ api.Module, s []uint64) {
 	}
 	s[0] = 0
 }
+
+// fsMap maps a block of a wal-index file into the caller's memory.
+func fsMap(ctx context.Context, _ api.Module, s []uint64) {
+	c := connOf(ctx)
+	if c == nil {
+		s[0] = api.EncodeI32(vfs.IOERR_SHMMAP)
+		return
+	}
+	f := c.files.Get(i32(s[0]))
+	if f == nil {
+		s[0] = api.EncodeI32(vfs.IOERR_SHMMAP)
+		return
+	}
+	s[0] = api.EncodeI32(c.lm.mapFile(f, int64(s[1]), uint32(s[2]), uint32(s[3])))
+}
+
+// fsUnmap puts private zero memory back over a mapped block.
+func fsUnmap(ctx context.Context, _ api.Module, s []uint64) {
+	c := connOf(ctx)
+	if c == nil {
+		s[0] = api.EncodeI32(vfs.IOERR_SHMMAP)
+		return
+	}
+	s[0] = api.EncodeI32(c.lm.unmap(uint32(s[0]), uint32(s[1])))
+}
+
+func shmBarrier(context.Context, api.Module, []uint64) { vfs.Barrier() }

@@ -6,6 +6,8 @@
 //!   stated length, so the host only touches memory the slice owns.
 //! - The host never traps on bad input; it returns SQLite result codes
 //!   (negative for functions that otherwise return a count or handle).
+//! - `map_file`/`unmap` take a block the caller owns exclusively (see
+//!   `shm_block`), so replacing its pages never affects other Rust data.
 
 #[link(wasm_import_module = "ferrolite_host")]
 extern "C" {
@@ -23,6 +25,9 @@ extern "C" {
     fn random(ptr: *mut u8, len: i32);
     fn sleep(micros: i64);
     fn interrupted() -> i32;
+    fn fs_map(fd: i32, offset: i64, len: i32, ptr: *mut u8) -> i32;
+    fn fs_unmap(ptr: *mut u8, len: i32) -> i32;
+    fn shm_barrier();
 }
 
 /// Slice lengths as i32: wasm32 allocations stay below 2 GiB.
@@ -101,4 +106,32 @@ pub fn sleep_micros(micros: i64) {
 pub fn is_interrupted() -> bool {
     // SAFETY: no arguments.
     unsafe { interrupted() != 0 }
+}
+
+/// fs_map: maps `[offset, offset+len)` of file `fd` over `len` bytes at
+/// `ptr` (all multiples of 32 KiB).
+///
+/// # Safety
+/// `ptr .. ptr+len` must be memory the caller owns exclusively (an
+/// allocated, aligned block no reference reads or writes except through
+/// volatile accesses), since its contents become the file's.
+pub unsafe fn map_file(fd: i32, offset: i64, ptr: *mut u8, len: usize) -> i32 {
+    // SAFETY: the caller's contract; the host validates fd and the range.
+    unsafe { fs_map(fd, offset, self::len(len), ptr) }
+}
+
+/// fs_unmap: private zero-filled memory back over a mapped block.
+///
+/// # Safety
+/// As for `map_file`: the block at `ptr` is exclusively the caller's.
+pub unsafe fn unmap(ptr: *mut u8, len: usize) -> i32 {
+    // SAFETY: the caller's contract; the host validates the range.
+    unsafe { fs_unmap(ptr, self::len(len)) }
+}
+
+/// shm_barrier: a full memory fence in the host (and, being a call, a
+/// compiler barrier here).
+pub fn barrier() {
+    // SAFETY: no arguments.
+    unsafe { shm_barrier() }
 }

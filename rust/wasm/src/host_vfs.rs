@@ -2,7 +2,7 @@
 //! only way the wasm engine reaches files, clocks and randomness.
 //!
 //! Open flags sent to `fs_open`: bit 0 read-only, bit 1 create, bit 2
-//! exclusive. Lock kinds sent to `fs_lock`: 0 unlock, 1 read, 2 write, 3 test
+//! exclusive, bit 3 wal-index (`host_shm`). Lock kinds sent to `fs_lock`: 0 unlock, 1 read, 2 write, 3 test
 //! whether another holder write-locks the range.
 //!
 //! Invariants:
@@ -14,12 +14,13 @@
 
 use crate::host;
 use ferrolite_engine::codes;
-use ferrolite_engine::vfs::{OpenOptions, RangeLock, SyncKind, Vfs, VfsFile};
+use crate::host_shm::HostShm;
+use ferrolite_engine::vfs::{OpenOptions, RangeLock, SyncKind, Vfs, VfsFile, VfsShm};
 use ferrolite_engine::{Error, Result};
 
 /// Turns a host error result (negative or positive) into an I/O error with
 /// the host's code, or `fallback` when the code is not a SQLite error code.
-fn host_error(rc: i64, fallback: i32, what: &str) -> Error {
+pub(crate) fn host_error(rc: i64, fallback: i32, what: &str) -> Error {
     let code = i32::try_from(rc.unsigned_abs()).unwrap_or(fallback);
     let code = if code & 0xff == 0 || code & 0xff >= codes::ROW { fallback } else { code };
     if code & 0xff == codes::CANTOPEN {
@@ -72,6 +73,10 @@ impl Vfs for HostVfs {
 
     fn sleep(&self, micros: u64) {
         host::sleep_micros(i64::try_from(micros).unwrap_or(i64::MAX))
+    }
+
+    fn open_shm(&self, db_path: &str, read_only: bool) -> Result<Box<dyn VfsShm>> {
+        Ok(Box::new(HostShm::open(db_path, read_only)?))
     }
 }
 

@@ -42,6 +42,9 @@ fn imports_are_exactly_the_documented_host_functions() {
         ("random", "(i32,i32) -> ()"),
         ("sleep", "(i64) -> ()"),
         ("interrupted", "() -> (i32)"),
+        ("fs_map", "(i32,i64,i32,i32) -> (i32)"),
+        ("fs_unmap", "(i32,i32) -> (i32)"),
+        ("shm_barrier", "() -> ()"),
     ]
     .into_iter()
     .collect();

@@ -11,9 +11,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -477,5 +479,48 @@ print(struct.unpack_from("<I", m, 24)[0], flush=True)
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The real engine on a memory that can move (what Windows gets): WAL mode
+// is refused with the host's IOERR_SHMMAP and a clear message, and the
+// database stays usable in rollback mode.
+func TestEngineRefusesWALWithoutSharedMemory(t *testing.T) {
+	ctx := context.Background()
+	movableOnly = true
+	defer func() { movableOnly = false }()
+	path := filepath.Join(t.TempDir(), "nowal.db")
+	c, err := Open(ctx, path, 2|4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if c.lm == nil || c.lm.fixed != nil {
+		t.Fatal("the instance did not get the movable memory")
+	}
+	if err := c.Exec(ctx, "CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	werr := c.Exec(ctx, "PRAGMA journal_mode=WAL")
+	var e *Error
+	if !errors.As(werr, &e) || e.ExtendedCode != vfs.IOERR_SHMMAP || !strings.Contains(e.Msg, "shared memory") {
+		t.Fatalf("PRAGMA journal_mode=WAL without shared memory: %v, want IOERR_SHMMAP with a clear message", werr)
+	}
+	if exists := func(p string) bool { _, err := os.Stat(p); return err == nil }; exists(path+"-shm") {
+		// The -shm may have been created before the refusal; it must not be
+		// left behind by a connection that is not in WAL mode.
+		t.Errorf("a refused WAL left %s-shm behind", path)
+	}
+	info, err := c.Prepare(ctx, "SELECT count(*) FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := make([]any, 1)
+	if ok, err := c.Step(ctx, info.ID, dest); !ok || err != nil || dest[0] != int64(1) {
+		t.Fatalf("database after the refusal: %v %v %v", ok, err, dest)
+	}
+	c.Finalize(ctx, info.ID)
+	if err := c.Exec(ctx, "INSERT INTO t VALUES (2)"); err != nil {
+		t.Fatalf("write after the refusal: %v", err)
 	}
 }

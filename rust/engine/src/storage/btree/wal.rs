@@ -31,6 +31,7 @@ impl Btree {
         }
         self.generation += 1;
         if into {
+            self.pager.probe_shm()?;
             self.set_file_version(2)?;
             self.pager.enter_wal_mode()?;
             return Ok(Some("wal"));

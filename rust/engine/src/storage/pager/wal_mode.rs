@@ -60,6 +60,23 @@ impl Pager {
         self.walst.db_path != ":memory:" && !self.walst.db_path.is_empty()
     }
 
+    /// Before a switch into WAL: can this VFS give the wal-index shared
+    /// memory? Opens `<db>-shm` and maps region 0, as the first WAL read
+    /// will, then closes it (removing a `-shm` this probe created when the
+    /// mapping failed). A host that cannot map (IOERR_SHMMAP) thus refuses
+    /// WAL before the header says WAL. Exclusive locking mode keeps the
+    /// index in heap memory and needs no probe.
+    pub fn probe_shm(&self) -> Result<()> {
+        if self.exclusive {
+            return Ok(());
+        }
+        let existed = self.vfs.exists(&format!("{}-shm", self.walst.db_path))?;
+        let mut shm = self.vfs.open_shm(&self.walst.db_path, false)?;
+        let r = shm.map(0);
+        let c = shm.close(r.is_err() && !existed);
+        r.and(c)
+    }
+
     /// Called with SHARED held after the rollback-mode header read: opens
     /// the WAL if the database is in WAL mode. True if it did.
     pub(super) fn open_wal_if_needed(&mut self, read_version: u8) -> Result<bool> {

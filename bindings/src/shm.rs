@@ -29,14 +29,14 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 
 /// Size and alignment of one mapped block of a wal-index.
-pub const REGION: u64 = 32768;
+pub(crate) const REGION: u64 = 32768;
 
 pub(crate) const IOERR_SHMSIZE: i32 = 10 | (19 << 8);
 pub(crate) const IOERR_SHMMAP: i32 = 10 | (21 << 8);
 const FULL: i32 = 13;
 
 /// Whether linear memories are created at a fixed address (module.rs).
-pub const FIXED_MEMORY: bool = cfg!(target_pointer_width = "64");
+pub(crate) const FIXED_MEMORY: bool = cfg!(target_pointer_width = "64");
 
 /// Whether the OS page size divides a 32 KiB block.
 fn page_ok() -> bool {

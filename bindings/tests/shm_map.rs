@@ -5,7 +5,7 @@
 //! once (and so does another process), growth never moves the memory,
 //! fs_unmap restores private zero memory, bad arguments are error codes.
 
-use ferrolite::shm::{grow_file, write_zero_pages, REGION};
+use ferrolite::shm::{grow_file, write_zero_pages};
 use ferrolite::wasm::imports::{define, HostState};
 use ferrolite::wasm::module::config;
 use std::io::{BufRead, BufReader, Write};
@@ -15,6 +15,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use wasmtime::{Engine, Instance, Linker, Module, Store, StoreLimitsBuilder, Val};
 
+/// One wal-index region (32 KiB).
+const REGION: u64 = 32768;
 const BLK: u32 = REGION as u32;
 const IOERR_SHMSIZE: i32 = 10 | (19 << 8);
 const IOERR_SHMMAP: i32 = 10 | (21 << 8);

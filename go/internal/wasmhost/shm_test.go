@@ -8,6 +8,7 @@ package wasmhost
 // private zero memory, bad arguments are error codes.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -454,15 +455,18 @@ sys.stdin.readline()
 print(struct.unpack_from("<I", m, 24)[0], flush=True)
 `
 	cmd := exec.Command(py, "-c", script, path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	in, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
+	outPipe, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	buf := make([]byte, 64)
-	n, _ := out.Read(buf)
-	if got := string(bytes.TrimSpace(buf[:n])); got != "4242" {
-		t.Fatalf("python sees %q, want 4242", got)
+	defer cmd.Process.Kill()
+	out := bufio.NewReader(outPipe)
+	line, err := out.ReadString('\n')
+	if got := strings.TrimSpace(line); got != "4242" {
+		t.Fatalf("python sees %q (%v), want 4242; stderr: %s", got, err, stderr.String())
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for a.load(65536+20) != 777 {
@@ -473,9 +477,9 @@ print(struct.unpack_from("<I", m, 24)[0], flush=True)
 	a.store(65536+24, 31337)
 	a.call("barrier")
 	in.Write([]byte("\n"))
-	n, _ = out.Read(buf)
-	if got := string(bytes.TrimSpace(buf[:n])); got != "31337" {
-		t.Fatalf("python sees %q after the second store, want 31337", got)
+	line, err = out.ReadString('\n')
+	if got := strings.TrimSpace(line); got != "31337" {
+		t.Fatalf("python sees %q (%v) after the second store, want 31337; stderr: %s", got, err, stderr.String())
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)

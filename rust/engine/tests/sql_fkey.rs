@@ -88,6 +88,11 @@ fn immediate_keys_on_insert_update_delete() {
         "PRAGMA foreign_key_check(c)",
         "PRAGMA foreign_key_check(p)",
         "PRAGMA foreign_key_check(nosuch)",
+        "INSERT INTO c VALUES (40, 99, NULL) RETURNING *",
+        "INSERT INTO c VALUES (41, 1, NULL), (42, 98, NULL) RETURNING *",
+        "INSERT INTO c VALUES (43, 1, NULL) RETURNING id, pid",
+        "DELETE FROM p RETURNING *",
+        "SELECT * FROM c ORDER BY id",
     ]);
 }
 

@@ -83,3 +83,28 @@ fn insert_update_delete_through_views() {
         "SELECT * FROM log",
     ]);
 }
+
+#[test]
+fn returning_on_views() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(
+        &mut f,
+        &l,
+        "CREATE TABLE t(a, b); CREATE VIEW v(x, y) AS SELECT a, b FROM t;
+         CREATE TRIGGER ti INSTEAD OF INSERT ON v BEGIN INSERT INTO t VALUES (new.x, new.y); END;
+         CREATE TRIGGER tu INSTEAD OF UPDATE ON v BEGIN UPDATE t SET b = new.y WHERE a = old.x; END;
+         CREATE TRIGGER td INSTEAD OF DELETE ON v BEGIN DELETE FROM t WHERE a = old.x; END;
+         INSERT INTO t VALUES (1, 2), (3, 4);",
+    );
+    check_all(&mut f, &l, &[
+        "INSERT INTO v VALUES (5, 6), (7, 8) RETURNING x, y * 2, *",
+        "INSERT INTO v(y) SELECT b + 100 FROM t WHERE a = 1 RETURNING y, x",
+        "UPDATE v SET y = y + 1 WHERE x > 1 RETURNING *",
+        "UPDATE v SET y = y + 1 WHERE x > 1 RETURNING *, old.y",
+        "UPDATE v SET x = x, y = 0 WHERE x = 3 RETURNING x + 1, y",
+        "DELETE FROM v WHERE x = 1 RETURNING x, y",
+        "DELETE FROM v WHERE x > 100 RETURNING *",
+        "SELECT * FROM t ORDER BY a",
+    ]);
+}

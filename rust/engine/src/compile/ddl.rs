@@ -163,7 +163,7 @@ pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
     b.op(Op::OpenWrite, c, 1, 0);
     b.schema_row(c, "index", name, &t.name, root, Some(&sql));
     if t.without_rowid {
-        b.fill_index_without_rowid(&t, &idx, root);
+        b.fill_index_without_rowid(&t, &idx, root)?;
         b.bump_cookie();
         return Ok(());
     }

@@ -8,7 +8,9 @@
 //! INSERT: each row's values, in view column order, are NEW. UPDATE and
 //! DELETE: the view is materialized, its rows matching WHERE go to a sorter
 //! with their OLD values (and the NEW values computed from SET on the same
-//! row), then the triggers run once per collected row.
+//! row), then the triggers run once per collected row. RETURNING is
+//! evaluated on NEW (INSERT, UPDATE) or OLD (DELETE) through a one-row
+//! sorter per row.
 
 use super::dml::ValSrc;
 use super::loops::JoinInfo;
@@ -77,12 +79,26 @@ fn view_table(b: &Builder<'_>, schema: &Schema, v: &View) -> Result<Rc<Table>> {
     Ok(tb.materialize(&v.select, v.name.clone(), &v.columns, Some(v.sql.as_str()))?.table)
 }
 
-fn no_returning(list: &[ferrolite_parser::ast::ResultColumn]) -> Result<()> {
-    if list.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::sql("RETURNING on a view with INSTEAD OF triggers is not supported yet"))
+/// Opens RETURNING for a write to view table `t`; the returned cursor is
+/// the one-row sorter each returned row is read from.
+fn setup_view_returning(b: &mut Builder<'_>, list: &[ferrolite_parser::ast::ResultColumn], t: &Rc<Table>, alias: &Option<String>) -> Result<i32> {
+    let cur = b.cursor();
+    b.op(Op::SorterOpen, cur, 0, 0);
+    b.setup_returning(list, t, alias, cur)?;
+    Ok(cur)
+}
+
+/// Evaluates RETURNING on the view row image r[base..base+n].
+fn view_returning(b: &mut Builder<'_>, cur: i32, base: usize, n: usize) -> Result<()> {
+    if b.returning.is_none() {
+        return Ok(());
     }
+    b.op(Op::SorterOpen, cur, 0, 0);
+    b.op(Op::SorterInsert, cur, base as i32, n as i32);
+    let empty = b.op(Op::Rewind, cur, 0, 0);
+    b.emit_returning()?;
+    b.patch(empty);
+    Ok(())
 }
 
 /// INSERT into a view with INSTEAD OF INSERT triggers; false when `ins`
@@ -95,7 +111,6 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<bool> {
     if trigs.is_empty() {
         return Ok(false);
     }
-    no_returning(&ins.returning)?;
     let targets: Vec<usize> = if ins.columns.is_empty() {
         (0..t.columns.len()).collect()
     } else {
@@ -116,6 +131,7 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<bool> {
     };
     b.begin(true);
     b.counts_changes = true;
+    let retcur = setup_view_returning(b, &ins.returning, &t, &ins.alias)?;
     let ncol = t.columns.len();
     let fire = |b: &mut Builder<'_>, srcs: &[ValSrc<'_>]| -> Result<()> {
         let base = b.regs(ncol);
@@ -130,6 +146,7 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<bool> {
         }
         let norowid = b.reg();
         b.op(Op::Null, 0, norowid as i32, 0);
+        view_returning(b, retcur, base, ncol)?;
         let mark = b.raise_ignore.len();
         b.fire_trigger_list(&t, trigs.clone(), Some((base, norowid)), None, None)?;
         let ignores: Vec<usize> = b.raise_ignore.drain(mark..).collect();
@@ -179,6 +196,7 @@ pub fn compile_insert(b: &mut Builder<'_>, ins: &Insert) -> Result<bool> {
             b.patch(empty);
         }
     }
+    b.finish_returning();
     Ok(true)
 }
 
@@ -191,10 +209,12 @@ fn collect_and_fire<'s>(
     where_: Option<&Expr>,
     sets: Option<&[Option<&Expr>]>,
     trigs: Vec<Rc<Trigger>>,
+    returning: &[ferrolite_parser::ast::ResultColumn],
 ) -> Result<()> {
     let name = alias.clone().unwrap_or_else(|| v.name.clone());
     let src: Source = b.materialize(&v.select, name, &v.columns, Some(v.sql.as_str()))?;
     let t = src.table.clone();
+    let retcur = setup_view_returning(b, returning, &t, alias)?;
     let n = t.columns.len();
     let width = if sets.is_some() { 2 * n } else { n };
     let rows = b.cursor();
@@ -229,6 +249,8 @@ fn collect_and_fire<'s>(
     }
     let norowid = b.reg();
     b.op(Op::Null, 0, norowid as i32, 0);
+    // RETURNING sees the NEW row of an UPDATE, the OLD row of a DELETE.
+    view_returning(b, retcur, if sets.is_some() { r + n } else { r }, n)?;
     let mark = b.raise_ignore.len();
     match sets {
         Some(sets) => {
@@ -241,6 +263,7 @@ fn collect_and_fire<'s>(
     b.patch_all(&ignores);
     b.op(Op::Next, rows, top, 0);
     b.patch(empty);
+    b.finish_returning();
     Ok(())
 }
 
@@ -270,10 +293,9 @@ pub fn compile_update(b: &mut Builder<'_>, u: &Update) -> Result<bool> {
     if u.from.is_some() || u.with.is_some() || !u.order_by.is_empty() || u.limit.is_some() {
         return Err(Error::sql("UPDATE with WITH/ORDER BY/LIMIT/FROM is not supported yet"));
     }
-    no_returning(&u.returning)?;
     b.begin(true);
     b.counts_changes = true;
-    collect_and_fire(b, v, &u.alias, u.where_clause.as_ref(), Some(&sets), trigs)?;
+    collect_and_fire(b, v, &u.alias, u.where_clause.as_ref(), Some(&sets), trigs, &u.returning)?;
     Ok(true)
 }
 
@@ -290,9 +312,8 @@ pub fn compile_delete(b: &mut Builder<'_>, d: &Delete) -> Result<bool> {
     if d.with.is_some() || !d.order_by.is_empty() || d.limit.is_some() {
         return Err(Error::sql("DELETE with WITH/ORDER BY/LIMIT is not supported yet"));
     }
-    no_returning(&d.returning)?;
     b.begin(true);
     b.counts_changes = true;
-    collect_and_fire(b, v, &d.alias, d.where_clause.as_ref(), None, trigs)?;
+    collect_and_fire(b, v, &d.alias, d.where_clause.as_ref(), None, trigs, &d.returning)?;
     Ok(true)
 }

@@ -53,7 +53,7 @@ pub fn compile_reindex(b: &mut Builder<'_>, target: Option<&QualifiedName>) -> R
         let root = b.reg();
         b.load_value(&Value::Integer(i64::from(idx.root)), root);
         if t.without_rowid {
-            b.fill_index_without_rowid(t, idx, root);
+            b.fill_index_without_rowid(t, idx, root)?;
         } else {
             fill_rowid_index(b, t, idx, root);
         }

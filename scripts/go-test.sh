@@ -26,6 +26,8 @@ status=0
 go test -count=1 ./... "$@" || status=1
 echo "go-test: vfs with the process-owned POSIX lock table (darwin's implementation)"
 go test -count=1 -tags ferrolite_posixlocks ./internal/vfs/ || status=1
+echo "go-test: WAL (shared -shm locks and mapping) with the process-owned POSIX lock table"
+go test -count=1 -tags ferrolite_posixlocks -run 'TestWAL|TestShm|TestEngineRefuses' ./driver/ ./internal/wasmhost/ || status=1
 for target in linux/arm64 darwin/arm64 windows/amd64; do
   echo "go-test: build $target"
   GOOS=${target%/*} GOARCH=${target#*/} go build ./...

@@ -55,6 +55,8 @@ test: deps
 	$(MAKE) c-example
 	scripts/go-test.sh
 	scripts/killtest.sh delete
+	scripts/killtest.sh wal
+	scripts/litestream-test.sh
 	scripts/slt-quick.sh
 	scripts/interop-test.sh
 

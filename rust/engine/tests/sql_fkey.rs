@@ -360,3 +360,17 @@ fn self_references_in_without_rowid_tables() {
         "SELECT * FROM w2",
     ]);
 }
+
+#[test]
+fn foreign_key_check_lists_tables_in_sqlite_order() {
+    for n in [3usize, 8, 9, 10, 14, 25, 40] {
+        let mut f = mem();
+        let l = lite();
+        both_exec(&mut f, &l, "PRAGMA foreign_keys = OFF; CREATE TABLE p(id INTEGER PRIMARY KEY);");
+        for k in 0..n {
+            let sql = format!("CREATE TABLE child_{k}(x REFERENCES p, y); INSERT INTO child_{k} VALUES ({k}, 'v{k}'), (NULL, 1);");
+            both_exec(&mut f, &l, &sql);
+        }
+        check_all(&mut f, &l, &["PRAGMA foreign_key_check", "PRAGMA foreign_key_check(child_1)"]);
+    }
+}

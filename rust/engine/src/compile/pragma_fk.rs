@@ -9,8 +9,8 @@
 //!   declared first), `to` NULL when the key names no parent columns.
 //! - `foreign_key_check[(t)]`: table, rowid, parent, fkid for each row whose
 //!   non-NULL key has no parent row (every such row when the parent table
-//!   does not exist); tables most recently created first (SQLite's schema
-//!   hash order for small schemas), rows in rowid order, keys in list order.
+//!   does not exist); tables in SQLite's schema hash order (emulated by
+//!   `schema_hash_order`), rows in rowid order, keys in list order.
 
 use super::fkey::{image_reg, locate, ParentKey};
 use super::Builder;
@@ -73,6 +73,55 @@ pub fn compile_fk_pragma(b: &mut Builder<'_>, name: &str, value: Option<&PragmaV
     Ok(true)
 }
 
+/// SQLite's strHash (case-insensitive Knuth multiplicative hash).
+fn str_hash(s: &str) -> u32 {
+    s.bytes().fold(0u32, |h, c| h.wrapping_add(u32::from(c.to_ascii_lowercase())).wrapping_mul(0x9e37_79b1))
+}
+
+/// The order SQLite's table hash (a `Hash` of hash.c) iterates the tables
+/// when they were added in sqlite_schema order after `sqlite_master`: each
+/// insertion goes to the front of the list (or before its bucket's first
+/// element once there are buckets); from 10 entries the table is rehashed
+/// to 2*count buckets (at most 64, SQLITE_MALLOC_SOFT_LIMIT / 16 bytes).
+fn schema_hash_order(tables: Vec<Rc<Table>>) -> Vec<Rc<Table>> {
+    let mut names: Vec<(String, Option<Rc<Table>>)> = vec![("sqlite_master".to_string(), None)];
+    names.extend(tables.into_iter().map(|t| (t.name.clone(), Some(t))));
+    // list: element ids in iteration order; buckets: (count, first element id).
+    let mut list: Vec<usize> = Vec::new();
+    let mut buckets: Vec<(usize, usize)> = Vec::new();
+    let insert = |list: &mut Vec<usize>, buckets: &mut Vec<(usize, usize)>, id: usize, names: &[(String, Option<Rc<Table>>)]| {
+        let head = if buckets.is_empty() {
+            None
+        } else {
+            let h = (str_hash(&names[id].0) as usize) % buckets.len();
+            let b = &mut buckets[h];
+            let head = if b.0 > 0 { Some(b.1) } else { None };
+            b.0 += 1;
+            b.1 = id;
+            head
+        };
+        match head.and_then(|hd| list.iter().position(|&e| e == hd)) {
+            Some(pos) => list.insert(pos, id),
+            None => list.insert(0, id),
+        }
+    };
+    for id in 0..names.len() {
+        let count = id + 1;
+        if count >= 10 && count > 2 * buckets.len() {
+            let size = (count * 2).min(64);
+            if size != buckets.len() {
+                buckets = vec![(0, 0); size];
+                let old = std::mem::take(&mut list);
+                for e in old {
+                    insert(&mut list, &mut buckets, e, &names);
+                }
+            }
+        }
+        insert(&mut list, &mut buckets, id, &names);
+    }
+    list.into_iter().filter_map(|id| names[id].1.clone()).collect()
+}
+
 fn foreign_key_check(b: &mut Builder<'_>, value: Option<&PragmaValue>) -> Result<()> {
     let tables: Vec<Rc<Table>> = match value {
         Some(v) => match b.schema.table(&v.value) {
@@ -81,8 +130,8 @@ fn foreign_key_check(b: &mut Builder<'_>, value: Option<&PragmaValue>) -> Result
         },
         None => {
             let mut ts: Vec<Rc<Table>> = b.schema.tables.values().filter(|t| t.root != 1).cloned().collect();
-            ts.sort_by_key(|t| std::cmp::Reverse(t.root));
-            ts
+            ts.sort_by_key(|t| t.schema_order);
+            schema_hash_order(ts)
         }
     };
     b.columns = ["table", "rowid", "parent", "fkid"].iter().map(|n| ColumnMeta { name: n.to_string(), decltype: None }).collect();

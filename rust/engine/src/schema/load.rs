@@ -80,6 +80,7 @@ pub fn load(bt: &mut Btree) -> Result<Schema> {
                 t.root = r.root;
                 t.sql = sql.clone();
                 t.name = r.name.clone();
+                t.schema_order = tables.len() + 1;
                 tables.push((t, autos));
             }
             Stmt::CreateVirtualTable(_) => {

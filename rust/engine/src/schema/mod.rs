@@ -60,6 +60,8 @@ pub struct Table {
     pub strict_types: Vec<u8>,
     /// Generated column definitions by column (empty when there are none).
     pub generated: Vec<Option<generated::Generated>>,
+    /// Position among the tables in sqlite_schema (rowid order, from 1).
+    pub schema_order: usize,
 }
 
 #[derive(Clone, Debug)]

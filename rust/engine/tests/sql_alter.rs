@@ -160,3 +160,35 @@ fn renames_reach_views_triggers_and_indexes() {
         "PRAGMA integrity_check",
     ]);
 }
+
+#[test]
+fn alter_with_foreign_keys_and_generated_columns() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "
+        PRAGMA foreign_keys = ON;
+        CREATE TABLE p(id INTEGER PRIMARY KEY, code TEXT UNIQUE);
+        CREATE TABLE c(x REFERENCES p(code) ON UPDATE CASCADE, y AS (x || '!'));
+        INSERT INTO p VALUES (1, 'a'), (2, 'b');
+        INSERT INTO c(x) VALUES ('a'), ('b');
+    ");
+    check_all(&mut f, &l, &[
+        "ALTER TABLE p RENAME COLUMN code TO k",
+        SCHEMA,
+        "UPDATE p SET k = 'z' WHERE id = 1",
+        "SELECT * FROM c",
+        "ALTER TABLE p RENAME TO parent",
+        "INSERT INTO c(x) VALUES ('q')",
+        "INSERT INTO c(x) VALUES ('b')",
+        "DELETE FROM parent WHERE id = 2",
+        "PRAGMA foreign_key_list(c)",
+        SCHEMA,
+        "ALTER TABLE c ADD COLUMN w REFERENCES parent(id) DEFAULT 1",
+        "ALTER TABLE c ADD COLUMN w REFERENCES parent(id)",
+        "ALTER TABLE c DROP COLUMN x",
+        "ALTER TABLE c DROP COLUMN y",
+        "SELECT * FROM c",
+        "PRAGMA foreign_key_check",
+        SCHEMA,
+    ]);
+}

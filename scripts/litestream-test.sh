@@ -77,6 +77,7 @@ YML
     bad "$label: writer failed" "$(tail -5 "$d/writer.err")"
   fi
   local secs=$((SECONDS - t0))
+  local ck; ck=$(grep -c '^checkpoint ' "$d/acks"); local ck_full; ck_full=$(grep -c '^checkpoint .* busy=0 ' "$d/acks")
   cat "$d/acks0" "$d/acks" | grep '^ack ' | cut -d' ' -f2 | sort -n > "$d/acked"
   # 3. let the replica catch up, stop Litestream, restore.
   sleep 3
@@ -86,7 +87,7 @@ YML
   fi
   # 4. the restored database holds exactly the acknowledged transactions.
   sqlite3 "$restored" "SELECT txn FROM events GROUP BY txn ORDER BY txn;" > "$d/restored_txns" 2>&1
-  if cmp -s "$d/acked" "$d/restored_txns"; then ok "$label: restored database holds exactly the $(wc -l < "$d/acked") acknowledged transactions ($txns written in ${secs}s)"
+  if cmp -s "$d/acked" "$d/restored_txns"; then ok "$label: restored database holds exactly the $(wc -l < "$d/acked") acknowledged transactions ($txns written in ${secs}s; app checkpoints: $ck, $ck_full not busy)"
   else bad "$label: restored transactions differ from the acknowledged ones" "$(diff "$d/acked" "$d/restored_txns" | head -10)"; fi
   check_db "$label restored" "$restored"
   check_db "$label source" "$db"

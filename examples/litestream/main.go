@@ -100,6 +100,7 @@ func run(ctx context.Context, path string, txns int, interval time.Duration, che
 			if err := db.QueryRowContext(ctx, q).Scan(&busy, &logFrames, &ckpt); err != nil {
 				return fmt.Errorf("%s: %w", q, err)
 			}
+			fmt.Printf("checkpoint %s busy=%d log=%d checkpointed=%d\n", checkpoint, busy, logFrames, ckpt)
 		}
 		if interval > 0 {
 			select {

@@ -41,7 +41,8 @@ def main():
         db.execute("COMMIT")
         print(f"ack {t}", flush=True)
         if mode != "none" and t % every == 0:
-            db.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+            busy, log, ckpt = db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+            print(f"checkpoint {mode} busy={busy} log={log} checkpointed={ckpt}", flush=True)
     db.close()
 
 

@@ -152,9 +152,6 @@ pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
     }
     let mut idx = build_index(ci, &t)?;
     crate::schema::without_rowid::extend_key_info(&mut idx, &t.pk_columns());
-    if idx.unsupported || idx.partial.is_some() {
-        return Err(Error::sql("indexes on expressions and partial indexes are not supported yet"));
-    }
     let sql = format!("CREATE {}INDEX {}", if ci.unique { "UNIQUE " } else { "" }, b.tail_text(ci.name_start));
     b.begin(true);
     let root = b.reg();
@@ -175,25 +172,29 @@ pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
     let empty = b.op(Op::Rewind, tc, 0, 0);
     let top = b.here();
     let n = idx.columns.len();
-    let k = b.regs(n + 1);
-    for (j, col) in idx.columns.iter().enumerate() {
-        if t.rowid_alias == Some(col.column) {
-            b.op(Op::Rowid, tc, (k + j) as i32, 0);
-        } else {
-            b.emit_column(tc, &t, col.column, k + j);
+    // The row image (expression columns and a partial WHERE read it).
+    let base = b.regs(t.columns.len());
+    let rowid = b.reg();
+    b.op(Op::Rowid, tc, rowid as i32, 0);
+    for i in 0..t.columns.len() {
+        if t.rowid_alias != Some(i) {
+            b.emit_column(tc, &t, i, base + i);
         }
     }
-    b.op(Op::Rowid, tc, (k + n) as i32, 0);
+    let pskip = b.partial_skip(&t, &idx, base, rowid)?;
+    let k = b.index_key(&t, &idx, base, rowid)?;
     if idx.unique {
         let ok = b.emit(Op::NoConflict, ic, 0, k as i32, P4::Int64(n as i64), 0);
-        let cols: Vec<String> = idx.columns.iter().map(|c| format!("{}.{}", t.name, t.columns[c.column].name)).collect();
         let code = if idx.origin == IndexOrigin::PrimaryKey { codes::CONSTRAINT_PRIMARYKEY } else { codes::CONSTRAINT_UNIQUE };
-        b.emit(Op::Halt, code, 0, 0, P4::Text(format!("UNIQUE constraint failed: {}", cols.join(", "))), 0);
+        b.emit(Op::Halt, code, 0, 0, P4::Text(super::dml::unique_message(&t, &idx)), 0);
         b.patch(ok);
     }
     let rec = b.reg();
     b.op(Op::MakeRecord, k as i32, (n + 1) as i32, rec as i32);
     b.op(Op::IdxInsert, ic, rec as i32, 0);
+    if let Some(p) = pskip {
+        b.patch(p);
+    }
     b.op(Op::Next, tc, top, 0);
     b.patch(empty);
     b.bump_cookie();

@@ -57,9 +57,6 @@ fn writable_table(b: &Builder<'_>, name: &QualifiedName) -> Result<Rc<Table>> {
     if t.root == 1 {
         return Err(Error::sql(format!("table {} may not be modified", name.name)));
     }
-    if let Some(i) = t.indexes.iter().find(|i| i.unsupported || i.partial.is_some()) {
-        return Err(Error::sql(format!("index {} uses expressions or a WHERE clause, which are not supported yet", i.name)));
-    }
     Ok(t)
 }
 
@@ -68,6 +65,9 @@ pub(super) fn affinity_string(t: &Table) -> String {
 }
 
 pub(super) fn unique_message(t: &Table, idx: &Index) -> String {
+    if idx.columns.iter().any(|c| c.expr.is_some()) {
+        return format!("UNIQUE constraint failed: index '{}'", idx.name);
+    }
     let cols: Vec<String> = idx.columns.iter().map(|c| format!("{}.{}", t.name, t.columns[c.column].name)).collect();
     format!("UNIQUE constraint failed: {}", cols.join(", "))
 }
@@ -182,7 +182,8 @@ impl Builder<'_> {
             if !idx.unique {
                 continue;
             }
-            let k = self.index_key(t, idx, new, rnew);
+            let pskip = self.partial_skip(t, idx, new, rnew)?;
+            let k = self.index_key(t, idx, new, rnew)?;
             let ok = self.emit(Op::NoConflict, ic, 0, k as i32, P4::Int64(idx.columns.len() as i64), 0);
             let rr = self.reg();
             self.op(Op::IdxRowid, ic, rr as i32, 0);
@@ -193,11 +194,14 @@ impl Builder<'_> {
             self.emit(Op::Halt, code, 0, 0, P4::Text(unique_message(t, idx)), 0);
             self.patch(ok);
             self.patch(fine);
+            if let Some(p) = pskip {
+                self.patch(p);
+            }
         }
         self.fk_check(t, Some((old, rold)), None, Some(&set_cols))?;
         // Remove old index entries, write the row, add new entries.
         for (idx, &ic) in t.indexes.iter().zip(ics.iter()) {
-            let k = self.index_key(t, idx, old, rold);
+            let k = self.index_key(t, idx, old, rold)?;
             self.op(Op::IdxDelete, ic, k as i32, (idx.columns.len() + 1) as i32);
         }
         self.fk_check(t, None, Some((new, rnew)), Some(&set_cols))?;
@@ -217,10 +221,14 @@ impl Builder<'_> {
         }
         self.emit(Op::Insert, cur, rec as i32, rnew as i32, P4::None, self.count_flag(1));
         for (idx, &ic) in t.indexes.iter().zip(ics.iter()) {
-            let k = self.index_key(t, idx, new, rnew);
+            let pskip = self.partial_skip(t, idx, new, rnew)?;
+            let k = self.index_key(t, idx, new, rnew)?;
             let r = self.reg();
             self.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
             self.op(Op::IdxInsert, ic, r as i32, 0);
+            if let Some(p) = pskip {
+                self.patch(p);
+            }
         }
         self.fk_actions(t, (old, rold), Some((new, rnew)), Some(&set_cols))?;
         self.fire_triggers(t, 1, false, Some((new, rnew)), Some((old, rold)), Some(&set_cols))?;
@@ -372,18 +380,20 @@ impl Builder<'_> {
     }
 
     /// Builds index key registers (columns then rowid) from a row image.
-    fn index_key(&mut self, t: &Table, idx: &Index, base: usize, rowid: usize) -> usize {
+    pub(super) fn index_key(&mut self, t: &Table, idx: &Index, base: usize, rowid: usize) -> Result<usize> {
         let n = idx.columns.len();
         let k = self.regs(n + 1);
         for (j, ic) in idx.columns.iter().enumerate() {
-            if t.rowid_alias == Some(ic.column) {
+            if let Some(e) = &ic.expr {
+                self.eval_on_image(t, e, base, rowid, k + j)?;
+            } else if t.rowid_alias == Some(ic.column) {
                 self.op(Op::Copy, rowid as i32, (k + j) as i32, 0);
             } else {
                 self.op(Op::Copy, (base + ic.column) as i32, (k + j) as i32, 0);
             }
         }
         self.op(Op::Copy, rowid as i32, (k + n) as i32, 0);
-        k
+        Ok(k)
     }
 
     /// Deletes the row `cur` is on and its index entries (reads the row).
@@ -399,7 +409,7 @@ impl Builder<'_> {
         }
         self.fk_check(t, Some((base, rr)), None, None)?;
         for (idx, &ic) in t.indexes.iter().zip(ics) {
-            let k = self.index_key(t, idx, base, rr);
+            let k = self.index_key(t, idx, base, rr)?;
             self.op(Op::IdxDelete, ic, k as i32, (idx.columns.len() + 1) as i32);
         }
         self.emit(Op::Delete, cur, 0, 0, P4::None, self.count_flag(count as u16));
@@ -568,7 +578,8 @@ impl Builder<'_> {
             if !idx.unique {
                 continue;
             }
-            let k = self.index_key(t, idx, base, rowid);
+            let pskip = self.partial_skip(t, idx, base, rowid)?;
+            let k = self.index_key(t, idx, base, rowid)?;
             let ok = self.emit(Op::NoConflict, ic, 0, k as i32, P4::Int64(idx.columns.len() as i64), 0);
             let cols: Vec<usize> = idx.columns.iter().map(|c| c.column).collect();
             let act = Self::upsert_for(up, t, &cols);
@@ -595,6 +606,9 @@ impl Builder<'_> {
                 }
             }
             self.patch(ok);
+            if let Some(p) = pskip {
+                self.patch(p);
+            }
         }
         self.fk_check(t, None, Some((base, rowid)), None)?;
         let rec = self.reg();
@@ -602,10 +616,14 @@ impl Builder<'_> {
         self.op(Op::MakeRecord, rb as i32, rn as i32, rec as i32);
         self.emit(Op::Insert, cur, rec as i32, rowid as i32, P4::None, self.count_flag(3));
         for (idx, &ic) in t.indexes.iter().zip(ics) {
-            let k = self.index_key(t, idx, base, rowid);
+            let pskip = self.partial_skip(t, idx, base, rowid)?;
+            let k = self.index_key(t, idx, base, rowid)?;
             let r = self.reg();
             self.op(Op::MakeRecord, k as i32, (idx.columns.len() + 1) as i32, r as i32);
             self.op(Op::IdxInsert, ic, r as i32, 0);
+            if let Some(p) = pskip {
+                self.patch(p);
+            }
         }
         self.emit_returning()?;
         self.fire_triggers(t, 0, false, Some((base, rowid)), None, None)?;

@@ -25,6 +25,7 @@ pub mod fkey;
 pub mod fkey_action;
 pub mod generated;
 pub mod instead_of;
+pub mod index_write;
 pub mod loops;
 pub mod pragma_table;
 pub mod pragma;

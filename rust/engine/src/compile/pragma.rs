@@ -184,7 +184,10 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| vec![Value::Integer(i as i64), Value::Integer(c.column as i64), Value::Text(t.columns[c.column].name.clone())])
+                .map(|(i, c)| match t.columns.get(c.column) {
+                    Some(col) => vec![Value::Integer(i as i64), Value::Integer(c.column as i64), Value::Text(col.name.clone())],
+                    None => vec![Value::Integer(i as i64), Value::Integer(-2), Value::Null],
+                })
                 .collect();
             b.const_rows(&["seqno", "cid", "name"], &rows);
         }

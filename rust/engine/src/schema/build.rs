@@ -107,6 +107,7 @@ fn indexed_column(t: &Table, ic: &IndexedColumn) -> Result<Option<IndexColumn>> 
         column: ci,
         desc: ic.order == Some(SortOrder::Desc),
         collation: coll.unwrap_or(t.columns[ci].collation),
+        expr: None,
     }))
 }
 
@@ -206,13 +207,13 @@ pub fn build_table(ct: &CreateTable, sql: &str) -> Result<(Table, Vec<AutoIndex>
                         t.rowid_alias = Some(ci);
                     } else {
                         let coll = t.columns[ci].collation;
-                        let cols = vec![IndexColumn { column: ci, desc: *order == Some(SortOrder::Desc), collation: coll }];
+                        let cols = vec![IndexColumn { column: ci, desc: *order == Some(SortOrder::Desc), collation: coll, expr: None }];
                         add_auto(&mut t, cols, IndexOrigin::PrimaryKey, &mut autos);
                     }
                 }
                 ColumnConstraintKind::Unique { .. } => {
                     let coll = t.columns[ci].collation;
-                    let cols = vec![IndexColumn { column: ci, desc: false, collation: coll }];
+                    let cols = vec![IndexColumn { column: ci, desc: false, collation: coll, expr: None }];
                     add_auto(&mut t, cols, IndexOrigin::Unique, &mut autos);
                 }
                 _ => {}
@@ -286,9 +287,23 @@ pub fn build_index(ci: &CreateIndex, t: &Table) -> Result<Index> {
         match indexed_column(t, ic)? {
             Some(c) => cols.push(c),
             None => {
+                let (e, coll) = match &ic.expr {
+                    Expr::Collate { expr, collation } => (expr.as_ref(), Some(collation_by_name(collation)?)),
+                    e => (e, None),
+                };
+                super::index_expr::check_index_expr(t, e, "index expressions")?;
                 unsupported = true;
+                cols.push(IndexColumn {
+                    column: usize::MAX,
+                    desc: ic.order == Some(SortOrder::Desc),
+                    collation: coll.unwrap_or(Collation::Binary),
+                    expr: Some(e.clone()),
+                });
             }
         }
+    }
+    if let Some(w) = &ci.where_clause {
+        super::index_expr::check_index_expr(t, w, "partial index WHERE clauses")?;
     }
     Ok(Index {
         name: ci.name.name.clone(),

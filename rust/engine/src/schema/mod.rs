@@ -14,6 +14,7 @@ pub mod build;
 pub mod fkey;
 pub mod generated;
 pub mod introspect;
+pub mod index_expr;
 pub mod load;
 pub mod rename;
 pub mod strict;
@@ -66,10 +67,12 @@ pub struct Table {
 
 #[derive(Clone, Debug)]
 pub struct IndexColumn {
-    /// Table column index.
+    /// Table column index (`usize::MAX` for an expression column).
     pub column: usize,
     pub desc: bool,
     pub collation: Collation,
+    /// The indexed expression (CREATE INDEX ... ON t(expr)), else None.
+    pub expr: Option<Expr>,
 }
 
 /// Why an index exists.
@@ -96,8 +99,8 @@ pub struct Index {
     pub sql: Option<String>,
     /// Partial index WHERE clause.
     pub partial: Option<Expr>,
-    /// The index uses features this engine cannot maintain (expressions):
-    /// writes to its table fail rather than corrupt it.
+    /// The index has expression columns: writes maintain it, but the
+    /// planner does not use it for lookups or ORDER BY.
     pub unsupported: bool,
 }
 

@@ -372,9 +372,9 @@ fn index_range_scans_match_sqlite() {
     ]);
     let rows = query(&mut f, "EXPLAIN QUERY PLAN SELECT id FROM r ORDER BY n DESC LIMIT 3").unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SCAN r USING INDEX rn".into()));
+    assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SCAN r USING COVERING INDEX rn".into()));
     let rows = query(&mut f, "EXPLAIN QUERY PLAN SELECT id FROM r WHERE n > 3").unwrap();
-    assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SEARCH r USING INDEX rn (n>?)".into()));
+    assert_eq!(rows[0][3], ferrolite_engine::Value::Text("SEARCH r USING COVERING INDEX rn (n>?)".into()));
 }
 
 #[test]

@@ -241,6 +241,13 @@ impl Builder<'_> {
     /// Reads column `col` of `tb` through `cursor`. Rows written before
     /// ALTER TABLE ADD COLUMN lack the column: they read as its default.
     pub fn emit_column(&mut self, cursor: i32, tb: &crate::schema::Table, col: usize, target: usize) {
+        if let Some((ic, pos)) = self.redirected(cursor, Some(col)) {
+            self.op(Op::Column, ic, pos as i32, target as i32);
+            if tb.columns[col].affinity == crate::value::affinity::Affinity::Real {
+                self.op(Op::RealAffinity, target as i32, 0, 0);
+            }
+            return;
+        }
         if tb.is_virtual(col) {
             self.emit_virtual_column(cursor, tb, col, target);
             return;
@@ -308,7 +315,7 @@ impl Builder<'_> {
                     self.emit_column(cursor, &tb, col, target);
                 }
                 Some(super::resolve::ColRef::Rowid { cursor, .. }) => {
-                    self.op(Op::Rowid, cursor, t, 0);
+                    self.emit_rowid(cursor, target);
                 }
                 Some(super::resolve::ColRef::Register { reg, .. }) => {
                     self.op(Op::Copy, reg as i32, t, 0);

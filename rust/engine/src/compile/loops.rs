@@ -22,6 +22,7 @@ use super::resolve::ColRef;
 use super::Builder;
 use crate::error::Result;
 use crate::schema::Index;
+use crate::storage::record::Collation;
 use crate::value::affinity::Affinity;
 use crate::vdbe::{Op, P4};
 use ferrolite_parser::ast::{BinaryOp, Expr};
@@ -59,6 +60,10 @@ enum Plan {
     /// Index: equality keys on a prefix, then an optional range on the next
     /// column (lower, upper: expression and exclusive flag).
     Index(Rc<Index>, Vec<Expr>, Option<(Expr, bool)>, Option<(Expr, bool)>),
+    /// Index: equality keys on a prefix, then `col IN (list)` on the next
+    /// column: each distinct list value (column affinity applied, in index
+    /// order) seeks the index.
+    IndexIn(Rc<Index>, Vec<Expr>, Vec<Expr>),
 }
 
 /// Splits an expression on AND.
@@ -190,6 +195,15 @@ impl Builder<'_> {
         None
     }
 
+    /// `term_sources` for the planner helpers of other modules.
+    pub(super) fn term_sources_pub(&self, e: &Expr) -> Option<Vec<usize>> {
+        self.term_sources(e)
+    }
+
+    pub(super) fn term_level_usable(&self, e: &Expr, level: usize) -> bool {
+        self.usable_other(e, level)
+    }
+
     fn usable_other(&self, e: &Expr, level: usize) -> bool {
         !has_subquery(e) && self.term_level(e).map_or(true, |l| l < level)
     }
@@ -310,13 +324,25 @@ impl Builder<'_> {
         };
         type Bound = Option<(Expr, bool)>;
         let mut best: Option<(Rc<Index>, Vec<Expr>, Bound, Bound)> = None;
+        let mut best_in: Option<(usize, Rc<Index>, Vec<Expr>, Vec<Expr>)> = None;
         let score = |k: usize, lo: &Bound, hi: &Bound| k * 4 + (lo.is_some() as usize) * 2 + hi.is_some() as usize;
         for idx in &src.table.indexes {
-            if idx.unsupported || idx.partial.is_some() {
-                continue;
+            if let Some(w) = &idx.partial {
+                if !self.partial_implied(w, terms, si) {
+                    continue;
+                }
             }
             let mut keys = Vec::new();
             for ic in &idx.columns {
+                if let Some(ie) = &ic.expr {
+                    match self.expr_index_eq(ie, terms, si, level) {
+                        Some(b) if ic.collation == Collation::Binary && self.expr_affinity(b) == Affinity::Blob => {
+                            keys.push(b.clone());
+                            continue;
+                        }
+                        _ => break,
+                    }
+                }
                 let col = &src.table.columns[ic.column];
                 let hit = eqs.iter().find(|(c, a, b)| {
                     matches!(c, ColRef::Column { col: k, .. } if *k == ic.column)
@@ -328,9 +354,28 @@ impl Builder<'_> {
                     None => break,
                 }
             }
+            // `col IN (list)` on the next column.
+            if let Some(ic) = idx.columns.get(keys.len()).filter(|ic| ic.expr.is_none() && !src.table.without_rowid) {
+                let col = &src.table.columns[ic.column];
+                for t in terms {
+                    let Expr::In { expr, not: false, rhs: ferrolite_parser::ast::InRhs::List(items) } = t else { continue };
+                    let on_col = matches!(self.source_column(expr, si), Some(ColRef::Column { col: k, .. }) if k == ic.column);
+                    if on_col
+                        && !items.is_empty()
+                        && items.iter().all(|x| self.usable_other(x, level) && compatible(col.affinity, x))
+                        && items.iter().all(|x| self.cmp_collation(expr, x).ok() == Some(ic.collation))
+                    {
+                        let sc = (keys.len() + 1) * 4 - 1;
+                        if best_in.as_ref().map_or(true, |(s, ..)| sc > *s) {
+                            best_in = Some((sc, idx.clone(), keys.clone(), items.clone()));
+                        }
+                        break;
+                    }
+                }
+            }
             // A range on the next (ascending) column.
             let (mut lo, mut hi): (Bound, Bound) = (None, None);
-            if let Some(ic) = idx.columns.get(keys.len()).filter(|ic| !ic.desc) {
+            if let Some(ic) = idx.columns.get(keys.len()).filter(|ic| !ic.desc && ic.expr.is_none()) {
                 let col = &src.table.columns[ic.column];
                 let is_col = |e: &Expr| matches!(self.source_column(e, si), Some(ColRef::Column { col: k, .. }) if k == ic.column);
                 for t in terms {
@@ -385,9 +430,11 @@ impl Builder<'_> {
                 best = Some((idx.clone(), keys, lo, hi));
             }
         }
-        match best {
-            Some((i, k, lo, hi)) => Plan::Index(i, k, lo, hi),
-            None => Plan::Scan,
+        let best_sc = best.as_ref().map_or(0, |(_, k, l, h)| score(k.len(), l, h));
+        match (best, best_in) {
+            (_, Some((sc, i, k, items))) if sc > best_sc => Plan::IndexIn(i, k, items),
+            (Some((i, k, lo, hi)), _) => Plan::Index(i, k, lo, hi),
+            _ => Plan::Scan,
         }
     }
 
@@ -491,7 +538,17 @@ impl Builder<'_> {
         if !left && !right {
             seek_terms.extend(here_terms.iter().copied());
         }
-        let plan = if right { Plan::Scan } else { self.choose_plan(i, &seek_terms) };
+        let mut plan = if right { Plan::Scan } else { self.choose_plan(i, &seek_terms) };
+        if matches!(plan, Plan::Scan) && !right {
+            if let Some(idx) = self.covering_scan_index(&src.table) {
+                plan = Plan::Index(idx, Vec::new(), None, None);
+            }
+        }
+        let covering = match &plan {
+            Plan::Index(idx, ..) | Plan::IndexIn(idx, ..) => self.index_covers(&src.table, idx),
+            _ => false,
+        };
+        let cov = if covering { "COVERING " } else { "" };
         let detail = match &plan {
             Plan::Scan => format!("SCAN {}", src.name),
             Plan::Rowid(_) | Plan::RowidIn(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
@@ -509,13 +566,26 @@ impl Builder<'_> {
                 if src.table.is_pk_tree(idx) {
                     format!("SCAN {}", src.name)
                 } else {
-                    format!("SCAN {} USING INDEX {}", src.name, idx.name)
+                    format!("SCAN {} USING {cov}INDEX {}", src.name, idx.name)
                 }
             }
+            Plan::IndexIn(idx, keys, _) => {
+                let cols: Vec<String> = idx
+                    .columns
+                    .iter()
+                    .take(keys.len() + 1)
+                    .map(|c| format!("{}=?", src.table.columns.get(c.column).map_or("<expr>", |x| x.name.as_str())))
+                    .collect();
+                format!("SEARCH {} USING {cov}INDEX {} ({})", src.name, idx.name, cols.join(" AND "))
+            }
             Plan::Index(idx, keys, lo, hi) => {
-                let mut cols: Vec<String> =
-                    idx.columns.iter().take(keys.len()).map(|c| format!("{}=?", src.table.columns[c.column].name)).collect();
-                if let Some(ic) = idx.columns.get(keys.len()) {
+                let mut cols: Vec<String> = idx
+                    .columns
+                    .iter()
+                    .take(keys.len())
+                    .map(|c| format!("{}=?", src.table.columns.get(c.column).map_or("<expr>", |x| x.name.as_str())))
+                    .collect();
+                if let Some(ic) = idx.columns.get(keys.len()).filter(|ic| ic.expr.is_none()) {
                     let n = &src.table.columns[ic.column].name;
                     if lo.is_some() {
                         cols.push(format!("{n}>?"));
@@ -527,10 +597,11 @@ impl Builder<'_> {
                 if src.table.is_pk_tree(idx) {
                     format!("SEARCH {} USING PRIMARY KEY ({})", src.name, cols.join(" AND "))
                 } else {
-                    format!("SEARCH {} USING INDEX {} ({})", src.name, idx.name, cols.join(" AND "))
+                    format!("SEARCH {} USING {cov}INDEX {} ({})", src.name, idx.name, cols.join(" AND "))
                 }
             }
         };
+        let detail = if left && !right { format!("{detail} LEFT-JOIN") } else { detail };
         self.note_plan(detail);
         if let Some(r) = rp.iter_mut().find(|r| r.level == i) {
             r.entry = self.here();
@@ -550,8 +621,12 @@ impl Builder<'_> {
         let mut exits: Vec<usize> = Vec::new();
         let mut nexts: Vec<usize> = Vec::new();
         let mut idx_cur: Option<i32> = None;
-        let top: i32;
+        let mut top: i32;
         let mut idx_keys = (0usize, 0usize);
+        // IN over an index: the inner index loop's ends, and the outer loop
+        // over the IN values (set cursor, its top).
+        let mut inner_exits: Vec<usize> = Vec::new();
+        let mut in_loop: Option<(i32, i32)> = None;
         match &plan {
             Plan::Scan => {
                 let desc = self.frames.last().and_then(|f| f.rowid_order) == Some(true);
@@ -605,6 +680,7 @@ impl Builder<'_> {
                 exits.push(self.op(Op::SeekRowid, cur, 0, r as i32));
                 top = self.here();
             }
+            Plan::IndexIn(..) => top = 0,
             Plan::Index(idx, keys, lo, hi) => {
                 // A WITHOUT ROWID table's PRIMARY KEY is the table itself.
                 let pk_tree = src.table.is_pk_tree(idx);
@@ -635,7 +711,8 @@ impl Builder<'_> {
                 if let Some((e, _)) = hi {
                     self.expr(e, hb + k)?;
                 }
-                let aff: String = idx.columns.iter().take(n).map(|c| src.table.columns[c.column].affinity.code()).collect();
+                let aff: String =
+                    idx.columns.iter().take(n).map(|c| src.table.columns.get(c.column).map_or(Affinity::Blob, |x| x.affinity).code()).collect();
                 self.emit(Op::Affinity, base as i32, n as i32, 0, P4::Affinity(aff.clone()), 0);
                 self.emit(Op::Affinity, hb as i32, n as i32, 0, P4::Affinity(aff), 0);
                 for j in 0..k {
@@ -676,6 +753,8 @@ impl Builder<'_> {
                     if !pk_tree {
                         nexts.push(self.seek_row_from_index(&src.table, idx, ic, cur));
                     }
+                } else if covering {
+                    self.redirect_to_index(cur, ic, &src.table, idx);
                 } else {
                     let rr = self.reg();
                     self.op(Op::IdxRowid, ic, rr as i32, 0);
@@ -683,6 +762,48 @@ impl Builder<'_> {
                 }
                 idx_keys = (base, n);
             }
+        }
+        if let Plan::IndexIn(idx, keys, items) = &plan {
+            let ic = self.cursor();
+            idx_cur = Some(ic);
+            self.emit(Op::OpenRead, ic, idx.root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 0);
+            let k = keys.len();
+            let n = k + 1;
+            let base = self.regs(n);
+            for (j, e) in keys.iter().enumerate() {
+                self.expr(e, base + j)?;
+            }
+            let aff: String = idx.columns.iter().take(n).map(|c| src.table.columns.get(c.column).map_or(Affinity::Blob, |x| x.affinity).code()).collect();
+            let last_aff: String = aff.chars().last().map(String::from).unwrap_or_default();
+            for j in 0..k {
+                exits.push(self.op(Op::IsNull, (base + j) as i32, 0, 0));
+            }
+            let set = self.cursor();
+            let ki = Rc::new(crate::storage::record::KeyInfo { collations: vec![idx.columns[k].collation], desc: vec![false] });
+            self.emit(Op::OpenEphemeral, set, 1, 0, P4::KeyInfo(ki), 0);
+            let r = self.reg();
+            for it in items {
+                self.expr(it, r)?;
+                self.emit(Op::Affinity, r as i32, 1, 0, P4::Affinity(last_aff.clone()), 0);
+                let skip = self.op(Op::IsNull, r as i32, 0, 0);
+                self.op(Op::SorterInsert, set, r as i32, 1);
+                self.patch(skip);
+            }
+            exits.push(self.op(Op::Rewind, set, 0, 0));
+            let outer_top = self.here();
+            self.op(Op::Column, set, 0, (base + k) as i32);
+            self.emit(Op::Affinity, base as i32, n as i32, 0, P4::Affinity(aff), 0);
+            inner_exits.push(self.emit(Op::SeekGE, ic, 0, base as i32, P4::Int64(n as i64), 0));
+            top = self.here();
+            inner_exits.push(self.emit(Op::IdxGT, ic, 0, base as i32, P4::Int64(n as i64), 0));
+            if covering {
+                self.redirect_to_index(cur, ic, &src.table, idx);
+            } else {
+                let rr = self.reg();
+                self.op(Op::IdxRowid, ic, rr as i32, 0);
+                nexts.push(self.op(Op::SeekRowid, cur, 0, rr as i32));
+            }
+            in_loop = Some((set, outer_top));
         }
         let _ = idx_keys;
         let mut to_body = None;
@@ -737,6 +858,13 @@ impl Builder<'_> {
             Plan::Index(..) => {
                 let desc = self.frames.last().and_then(|f| f.index_order.as_ref().map(|o| o.1)) == Some(true);
                 self.op(if desc { Op::Prev } else { Op::Next }, idx_cur.unwrap_or(0), top, 0);
+            }
+            Plan::IndexIn(..) => {
+                self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
+                self.patch_all(&inner_exits);
+                if let Some((set, outer_top)) = in_loop {
+                    self.op(Op::Next, set, outer_top, 0);
+                }
             }
         }
         self.patch_all(&exits);

@@ -18,6 +18,7 @@ pub mod alter;
 pub mod analyze;
 pub mod autoinc;
 pub mod compound;
+pub mod covering;
 pub mod ddl;
 pub mod dml;
 pub mod expr;
@@ -25,6 +26,7 @@ pub mod fkey;
 pub mod fkey_action;
 pub mod generated;
 pub mod instead_of;
+pub mod index_plan;
 pub mod index_write;
 pub mod loops;
 pub mod pragma_table;
@@ -100,6 +102,11 @@ pub struct Builder<'s> {
     /// Table-valued pragma sources: (cursor, pragma name, arguments); the
     /// loop refills the cursor each time it reaches the source's level.
     pub table_fns: Vec<(i32, String, Vec<ferrolite_parser::ast::Expr>)>,
+    /// Column names the SELECT being planned mentions (covering indexes).
+    pub covering_names: Option<Vec<String>>,
+    /// Table cursors read through a covering index: (table cursor, index
+    /// cursor, table, index).
+    pub covering_redirect: Vec<(i32, i32, std::rc::Rc<crate::schema::Table>, std::rc::Rc<crate::schema::Index>)>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -155,6 +162,8 @@ impl<'s> Builder<'s> {
             fk_single_row: false,
             autoinc: None,
             table_fns: Vec::new(),
+            covering_names: None,
+            covering_redirect: Vec::new(),
         }
     }
 

@@ -757,15 +757,15 @@ impl<'s> Builder<'s> {
                 return Err(Error::sql(format!("misuse of window function {}()", fc.name)));
             }
         }
-        if !wins.is_empty() {
-            let groups = is_agg.then_some(group_exprs.as_slice());
-            self.window_query(core, &out_exprs, &wins, groups, joins, dest, &mut rc)?;
-        } else if !is_agg {
-            let mut body = |b: &mut Builder<'_>| b.emit_row(&out_exprs, dest, &mut rc);
-            self.gen_loops(joins, core.where_clause.as_ref(), &mut body)?;
-        } else {
-            self.aggregate(core, &out_exprs, &group_exprs, &aggs, joins, dest, &mut rc)?;
+        let saved_cov = self.covering_names.take();
+        {
+            let mut mentioned: Vec<&Expr> = out_exprs.iter().chain(order_exprs.iter()).chain(group_exprs.iter()).collect();
+            mentioned.extend(wins.iter());
+            self.covering_names = self.covering_names_of(core, &mentioned, joins);
         }
+        let r = self.select_body(core, &out_exprs, &wins, &group_exprs, &aggs, is_agg, joins, dest, &mut rc);
+        self.covering_names = saved_cov;
+        r?;
         for d in late_notes {
             self.note_plan(d);
         }
@@ -773,6 +773,31 @@ impl<'s> Builder<'s> {
         let ends = std::mem::take(&mut rc.end_jumps);
         self.patch_all(&ends);
         Ok(metas)
+    }
+
+    /// The loops of a SELECT core: window, plain or aggregate.
+    #[allow(clippy::too_many_arguments)]
+    fn select_body(
+        &mut self,
+        core: &SelectClause,
+        out_exprs: &[Expr],
+        wins: &[Expr],
+        group_exprs: &[Expr],
+        aggs: &[Expr],
+        is_agg: bool,
+        joins: &[JoinInfo],
+        dest: &mut Dest,
+        rc: &mut RowCtx,
+    ) -> Result<()> {
+        if !wins.is_empty() {
+            let groups = is_agg.then_some(group_exprs);
+            self.window_query(core, out_exprs, wins, groups, joins, dest, rc)
+        } else if !is_agg {
+            let mut body = |b: &mut Builder<'_>| b.emit_row(out_exprs, dest, rc);
+            self.gen_loops(joins, core.where_clause.as_ref(), &mut body)
+        } else {
+            self.aggregate(core, out_exprs, group_exprs, aggs, joins, dest, rc)
+        }
     }
 
 

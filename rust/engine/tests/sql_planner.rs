@@ -83,6 +83,9 @@ fn in_lists_and_covering_indexes() {
         "SELECT count(*), min(x), max(x) FROM u WHERE x IN (5, 6)",
         "SELECT x FROM u WHERE x > 40",
         "SELECT count(*) FROM t",
+        "SELECT x FROM u NOT INDEXED WHERE x = 4",
+        "SELECT count(*) FROM u NOT INDEXED",
+        "SELECT x, y FROM u INDEXED BY u_y WHERE y = 4 AND x = 4",
         "SELECT t.id, u.x FROM t LEFT JOIN u ON u.x = t.a WHERE t.id < 20",
     ] {
         same_plan(&mut f, &l, q);
@@ -141,4 +144,24 @@ fn indexed_lookup_in_a_million_rows_does_not_scan() {
     assert!(probes > 100, "a full scan consulted the probe only {probes} times");
     drop(f);
     let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn or_terms_use_indexes() {
+    let mut f = mem();
+    let l = lite();
+    fill(&mut f, &l);
+    for q in [
+        "SELECT * FROM u WHERE x = 3 OR x = 9",
+        "SELECT * FROM u WHERE x = 3 OR y = 5",
+        "SELECT rowid, * FROM u WHERE y = 2 OR x = 3 OR rowid = 250",
+        "SELECT id, b FROM t WHERE id = 4 OR id = 300 OR id = 9",
+        "SELECT count(*) FROM u WHERE x = '3' OR y = 5.0",
+    ] {
+        same_plan(&mut f, &l, q);
+    }
+    check_all(&mut f, &l, &[
+        "SELECT t.id, u.rowid FROM t JOIN u ON u.x = t.a OR u.y = t.a WHERE t.id < 4 ORDER BY 1, 2",
+        "SELECT t.id, u.rowid FROM t LEFT JOIN u ON (u.x = t.id OR u.y = t.id) AND u.rowid < 30 WHERE t.id IN (3, 77) ORDER BY 1, 2",
+    ]);
 }

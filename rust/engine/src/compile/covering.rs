@@ -89,16 +89,27 @@ impl Builder<'_> {
     /// For a full scan: the covering index with the fewest columns (plain,
     /// not partial), scanned instead of the table as SQLite does, unless
     /// the rows must come in rowid or another index's order.
-    pub(super) fn covering_scan_index(&self, t: &Table) -> Option<Rc<Index>> {
+    pub(super) fn covering_scan_index(&self, t: &Table, cursor: i32) -> Option<Rc<Index>> {
         let f = self.frames.last()?;
         if t.root <= 1 || f.rowid_order.is_some() || f.index_order.is_some() {
             return None;
         }
         t.indexes
             .iter()
+            .filter(|i| self.index_allowed(cursor, &i.name))
             .filter(|i| i.partial.is_none() && self.index_covers(t, i))
             .min_by_key(|i| i.columns.len())
             .cloned()
+    }
+
+    /// May the planner use index `name` for the source on `cursor`
+    /// (INDEXED BY / NOT INDEXED)?
+    pub(super) fn index_allowed(&self, cursor: i32, name: &str) -> bool {
+        match self.index_hints.iter().find(|(c, _)| *c == cursor) {
+            None => true,
+            Some((_, None)) => false,
+            Some((_, Some(n))) => n.eq_ignore_ascii_case(name),
+        }
     }
 
     /// Reads of table cursor `cur` now come from index cursor `ic`.

@@ -64,6 +64,8 @@ enum Plan {
     /// column: each distinct list value (column affinity applied, in index
     /// order) seeks the index.
     IndexIn(Rc<Index>, Vec<Expr>, Vec<Expr>),
+    /// MULTI-INDEX OR: rowids of each branch, queued without repeats.
+    OrUnion(Vec<super::or_plan::OrBranch>),
 }
 
 /// Splits an expression on AND.
@@ -200,6 +202,10 @@ impl Builder<'_> {
         self.term_sources(e)
     }
 
+    pub(super) fn source_column_pub(&self, e: &Expr, src: usize) -> Option<ColRef> {
+        self.source_column(e, src)
+    }
+
     pub(super) fn term_level_usable(&self, e: &Expr, level: usize) -> bool {
         self.usable_other(e, level)
     }
@@ -327,6 +333,9 @@ impl Builder<'_> {
         let mut best_in: Option<(usize, Rc<Index>, Vec<Expr>, Vec<Expr>)> = None;
         let score = |k: usize, lo: &Bound, hi: &Bound| k * 4 + (lo.is_some() as usize) * 2 + hi.is_some() as usize;
         for idx in &src.table.indexes {
+            if !self.index_allowed(src.cursor, &idx.name) {
+                continue;
+            }
             if let Some(w) = &idx.partial {
                 if !self.partial_implied(w, terms, si) {
                     continue;
@@ -434,8 +443,26 @@ impl Builder<'_> {
         match (best, best_in) {
             (_, Some((sc, i, k, items))) if sc > best_sc => Plan::IndexIn(i, k, items),
             (Some((i, k, lo, hi)), _) => Plan::Index(i, k, lo, hi),
-            _ => Plan::Scan,
+            _ => self.or_plan(level, si, terms),
         }
+    }
+
+    /// A plan from an OR term of the level (see or_plan.rs), else a scan.
+    fn or_plan(&self, level: usize, si: usize, terms: &[&Expr]) -> Plan {
+        for t in terms {
+            match self.or_use(t, si, level) {
+                Some(super::or_plan::OrUse::In(col, items)) => {
+                    let as_in = Expr::In { expr: Box::new(col), not: false, rhs: ferrolite_parser::ast::InRhs::List(items) };
+                    match self.choose_plan(level, &[&as_in]) {
+                        p @ (Plan::RowidIn(_) | Plan::IndexIn(..)) => return p,
+                        _ => {}
+                    }
+                }
+                Some(super::or_plan::OrUse::Multi(branches)) => return Plan::OrUnion(branches),
+                None => {}
+            }
+        }
+        Plan::Scan
     }
 
     /// Generates the nested loops over every source of the top frame and
@@ -540,7 +567,7 @@ impl Builder<'_> {
         }
         let mut plan = if right { Plan::Scan } else { self.choose_plan(i, &seek_terms) };
         if matches!(plan, Plan::Scan) && !right {
-            if let Some(idx) = self.covering_scan_index(&src.table) {
+            if let Some(idx) = self.covering_scan_index(&src.table, cur) {
                 plan = Plan::Index(idx, Vec::new(), None, None);
             }
         }
@@ -552,6 +579,7 @@ impl Builder<'_> {
         let detail = match &plan {
             Plan::Scan => format!("SCAN {}", src.name),
             Plan::Rowid(_) | Plan::RowidIn(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
+            Plan::OrUnion(_) => "MULTI-INDEX OR".to_string(),
             Plan::RowidRange(lo, hi) => {
                 let mut parts = Vec::new();
                 if let Some((_, excl)) = lo {
@@ -603,6 +631,18 @@ impl Builder<'_> {
         };
         let detail = if left && !right { format!("{detail} LEFT-JOIN") } else { detail };
         self.note_plan(detail);
+        if let Plan::OrUnion(branches) = &plan {
+            for (k, br) in branches.iter().enumerate() {
+                self.note_plan(format!("INDEX {}", k + 1));
+                self.note_plan(match br {
+                    super::or_plan::OrBranch::Rowid(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
+                    super::or_plan::OrBranch::Index(idx, _) => {
+                        let c = src.table.columns.get(idx.columns[0].column).map_or("<expr>", |c| c.name.as_str());
+                        format!("SEARCH {} USING INDEX {} ({c}=?)", src.name, idx.name)
+                    }
+                });
+            }
+        }
         if let Some(r) = rp.iter_mut().find(|r| r.level == i) {
             r.entry = self.here();
         }
@@ -681,6 +721,15 @@ impl Builder<'_> {
                 top = self.here();
             }
             Plan::IndexIn(..) => top = 0,
+            Plan::OrUnion(branches) => {
+                let q = self.or_queue(branches, &src.table)?;
+                exits.push(self.op(Op::Rewind, q, 0, 0));
+                top = self.here();
+                let rr = self.reg();
+                self.op(Op::Column, q, 0, rr as i32);
+                nexts.push(self.op(Op::SeekRowid, cur, 0, rr as i32));
+                idx_cur = Some(q);
+            }
             Plan::Index(idx, keys, lo, hi) => {
                 // A WITHOUT ROWID table's PRIMARY KEY is the table itself.
                 let pk_tree = src.table.is_pk_tree(idx);
@@ -858,6 +907,9 @@ impl Builder<'_> {
             Plan::Index(..) => {
                 let desc = self.frames.last().and_then(|f| f.index_order.as_ref().map(|o| o.1)) == Some(true);
                 self.op(if desc { Op::Prev } else { Op::Next }, idx_cur.unwrap_or(0), top, 0);
+            }
+            Plan::OrUnion(_) => {
+                self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
             }
             Plan::IndexIn(..) => {
                 self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);

@@ -37,6 +37,7 @@ pub mod reindex;
 pub mod resolve;
 pub mod select;
 pub mod strict;
+pub mod or_plan;
 pub mod outer_join;
 pub mod window;
 pub mod without_rowid;
@@ -107,6 +108,9 @@ pub struct Builder<'s> {
     /// Table cursors read through a covering index: (table cursor, index
     /// cursor, table, index).
     pub covering_redirect: Vec<(i32, i32, std::rc::Rc<crate::schema::Table>, std::rc::Rc<crate::schema::Index>)>,
+    /// INDEXED BY / NOT INDEXED of FROM tables: (cursor, Some(index name)
+    /// or None for NOT INDEXED).
+    pub index_hints: Vec<(i32, Option<String>)>,
 }
 
 /// Stack the compiler may use for recursion over nested expressions and
@@ -164,6 +168,7 @@ impl<'s> Builder<'s> {
             table_fns: Vec::new(),
             covering_names: None,
             covering_redirect: Vec::new(),
+            index_hints: Vec::new(),
         }
     }
 

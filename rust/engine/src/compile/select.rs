@@ -124,7 +124,7 @@ impl<'s> Builder<'s> {
                 frame.sources.push(src);
                 joins.push(JoinInfo::default());
             }
-            FromItem::Table { name, alias, .. } => {
+            FromItem::Table { name, alias, indexed_by } => {
                 if let Some(s) = &name.schema {
                     if !s.eq_ignore_ascii_case("main") {
                         return Err(Error::sql(format!("unknown database {s}")));
@@ -136,6 +136,11 @@ impl<'s> Builder<'s> {
                     .cloned()
                     .ok_or_else(|| Error::sql(format!("no such table: {}", name.name)))?;
                 let cursor = self.cursor();
+                match indexed_by {
+                    Some(ferrolite_parser::ast::IndexedBy::NotIndexed) => self.index_hints.push((cursor, None)),
+                    Some(ferrolite_parser::ast::IndexedBy::Index(i)) => self.index_hints.push((cursor, Some(i.clone()))),
+                    None => {}
+                }
                 frame.sources.push(Source { name: alias.clone().unwrap_or_else(|| name.name.clone()), table: t, cursor, hidden: Vec::new() });
                 joins.push(JoinInfo::default());
             }

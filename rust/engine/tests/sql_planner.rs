@@ -165,3 +165,37 @@ fn or_terms_use_indexes() {
         "SELECT t.id, u.rowid FROM t LEFT JOIN u ON (u.x = t.id OR u.y = t.id) AND u.rowid < 30 WHERE t.id IN (3, 77) ORDER BY 1, 2",
     ]);
 }
+
+#[test]
+fn automatic_index_for_unindexed_joins() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "CREATE TABLE p(id INTEGER PRIMARY KEY, k, name TEXT); CREATE TABLE q(k2, w REAL, tag TEXT);");
+    let mut a = String::from("INSERT INTO p VALUES ");
+    let mut b = String::from("INSERT INTO q VALUES ");
+    for i in 1..=3000 {
+        a.push_str(&format!("({i}, {}, 'n{i}'),", (i * 37) % 1000));
+        b.push_str(&format!("({}, {}.5, 't{}'),", (i * 11) % 1500, i % 17, i % 5));
+    }
+    a.pop();
+    b.pop();
+    both_exec(&mut f, &l, &a);
+    both_exec(&mut f, &l, &b);
+    let q = "SELECT p.id, q.w, q.tag FROM p JOIN q ON q.k2 = p.k WHERE p.id < 400 ORDER BY p.id, q.rowid";
+    // SQLite plans an automatic covering index on q(k2) too.
+    let search = |rows: Vec<Vec<Value>>| details(rows).into_iter().filter(|d| d.starts_with("SEARCH q")).collect::<Vec<_>>();
+    let eqp = format!("EXPLAIN QUERY PLAN {q}");
+    let mine = search(query(&mut f, &eqp).unwrap());
+    assert_eq!(mine, ["SEARCH q USING AUTOMATIC COVERING INDEX (k2=?)"]);
+    assert_eq!(mine, search(lite_query(&l, &eqp, &[]).unwrap()));
+    let (probes, rows) = probe_count(&mut f, q);
+    assert_eq!(Ok(rows), lite_query(&l, q, &[]));
+    // 399 outer rows x 3000 inner rows would be over 1M comparisons.
+    assert!(probes < 60, "{probes} probes: the inner table was scanned per row");
+    check_all(&mut f, &l, &[
+        "SELECT p.id, q.rowid FROM p LEFT JOIN q ON q.k2 = p.k WHERE p.id BETWEEN 10 AND 60 ORDER BY 1, 2",
+        "SELECT count(*), sum(q.w) FROM p, q WHERE q.k2 = p.k AND p.name LIKE 'n1%'",
+        "SELECT p.id, (SELECT count(*) FROM q WHERE q.k2 = p.k) FROM p WHERE p.id < 30 ORDER BY 1",
+        "SELECT p.id, q.tag FROM p JOIN q ON q.tag = p.name WHERE p.id < 50",
+    ]);
+}

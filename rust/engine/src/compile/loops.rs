@@ -66,6 +66,8 @@ enum Plan {
     IndexIn(Rc<Index>, Vec<Expr>, Vec<Expr>),
     /// MULTI-INDEX OR: rowids of each branch, queued without repeats.
     OrUnion(Vec<super::or_plan::OrBranch>),
+    /// An automatic index built on the fly (see autoindex.rs).
+    Auto(super::autoindex::AutoIndex),
 }
 
 /// Splits an expression on AND.
@@ -567,7 +569,9 @@ impl Builder<'_> {
         }
         let mut plan = if right { Plan::Scan } else { self.choose_plan(i, &seek_terms) };
         if matches!(plan, Plan::Scan) && !right {
-            if let Some(idx) = self.covering_scan_index(&src.table, cur) {
+            if let Some(ai) = self.auto_index_for(i, si, &seek_terms) {
+                plan = Plan::Auto(ai);
+            } else if let Some(idx) = self.covering_scan_index(&src.table, cur) {
                 plan = Plan::Index(idx, Vec::new(), None, None);
             }
         }
@@ -580,6 +584,7 @@ impl Builder<'_> {
             Plan::Scan => format!("SCAN {}", src.name),
             Plan::Rowid(_) | Plan::RowidIn(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
             Plan::OrUnion(_) => "MULTI-INDEX OR".to_string(),
+            Plan::Auto(ai) => format!("SEARCH {} USING AUTOMATIC COVERING INDEX ({}=?)", src.name, src.table.columns[ai.col].name),
             Plan::RowidRange(lo, hi) => {
                 let mut parts = Vec::new();
                 if let Some((_, excl)) = lo {
@@ -721,6 +726,11 @@ impl Builder<'_> {
                 top = self.here();
             }
             Plan::IndexIn(..) => top = 0,
+            Plan::Auto(ai) => {
+                let (sorter, t) = self.emit_auto_index(cur, &src.table, ai, &mut exits)?;
+                top = t;
+                idx_cur = Some(sorter);
+            }
             Plan::OrUnion(branches) => {
                 let q = self.or_queue(branches, &src.table)?;
                 exits.push(self.op(Op::Rewind, q, 0, 0));
@@ -908,7 +918,7 @@ impl Builder<'_> {
                 let desc = self.frames.last().and_then(|f| f.index_order.as_ref().map(|o| o.1)) == Some(true);
                 self.op(if desc { Op::Prev } else { Op::Next }, idx_cur.unwrap_or(0), top, 0);
             }
-            Plan::OrUnion(_) => {
+            Plan::OrUnion(_) | Plan::Auto(_) => {
                 self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
             }
             Plan::IndexIn(..) => {

@@ -17,6 +17,7 @@ pub mod aggregate;
 pub mod alter;
 pub mod analyze;
 pub mod autoinc;
+pub mod autoindex;
 pub mod compound;
 pub mod covering;
 pub mod ddl;

@@ -1018,6 +1018,41 @@ impl Vm {
                         self.pc = u2;
                     }
                 }
+                Op::SeekGE | Op::IdxGT | Op::IdxRowid if matches!(self.cursors.get(u1), Some(Some(VCursor::Sorter(_)))) => {
+                    // A sorted in-memory sorter used as an index (automatic
+                    // indexes): seek the first row >= the key, test the key
+                    // prefix, read the rowid from the last column.
+                    let n = match insn.p4 {
+                        P4::Int64(n) => n.max(0) as usize,
+                        _ => 0,
+                    };
+                    let Some(Some(VCursor::Sorter(m))) = self.cursors.get_mut(u1) else { return Err(internal("bad cursor")) };
+                    match insn.op {
+                        Op::SeekGE => {
+                            let key = &self.regs[u3..u3 + n];
+                            let ki = m.key_info.clone();
+                            m.null_row = false;
+                            m.pos = m.rows.partition_point(|r| MemSorter::cmp_keys(&ki, n, r, key) == Ordering::Less);
+                            if m.pos >= m.rows.len() {
+                                self.pc = u2;
+                            }
+                        }
+                        Op::IdxGT => {
+                            let key = &self.regs[u3..u3 + n];
+                            let past = match m.rows.get(m.pos) {
+                                Some(r) => MemSorter::cmp_keys(&m.key_info, n, r, key) == Ordering::Greater,
+                                None => true,
+                            };
+                            if past {
+                                self.pc = u2;
+                            }
+                        }
+                        _ => {
+                            let v = if m.null_row { None } else { m.rows.get(m.pos).and_then(|r| r.last().cloned()) };
+                            self.regs[u2] = v.unwrap_or(Value::Null);
+                        }
+                    }
+                }
                 Op::SeekGE | Op::SeekGT | Op::SeekLE | Op::SeekLT => {
                     let n = match insn.p4 {
                         P4::Int64(n) => n as i32,

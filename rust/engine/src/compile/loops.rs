@@ -569,7 +569,10 @@ impl Builder<'_> {
         }
         let mut plan = if right { Plan::Scan } else { self.choose_plan(i, &seek_terms) };
         if matches!(plan, Plan::Scan) && !right {
-            if let Some(ai) = self.auto_index_for(i, si, &seek_terms) {
+            // (Not under a RIGHT/FULL join: its extra passes NULL the table
+            // cursors of earlier levels, which an index copy would bypass.)
+            let auto = if rp.is_empty() { self.auto_index_for(i, si, &seek_terms) } else { None };
+            if let Some(ai) = auto {
                 plan = Plan::Auto(ai);
             } else if let Some(idx) = self.covering_scan_index(&src.table, cur) {
                 plan = Plan::Index(idx, Vec::new(), None, None);

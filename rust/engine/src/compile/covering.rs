@@ -86,18 +86,21 @@ impl Builder<'_> {
         t.columns.iter().enumerate().all(|(c, col)| !names.contains(&col.name.to_ascii_lowercase()) || index_pos(t, idx, Some(c)).is_some())
     }
 
-    /// For a full scan: the covering index with the fewest columns (plain,
-    /// not partial), scanned instead of the table as SQLite does, unless
-    /// the rows must come in rowid or another index's order.
+    /// For a full scan: the covering index with the fewest columns (not
+    /// partial, narrower than the table), scanned instead of the table as
+    /// SQLite does, unless the rows must come in rowid or index order.
     pub(super) fn covering_scan_index(&self, t: &Table, cursor: i32) -> Option<Rc<Index>> {
         let f = self.frames.last()?;
         if t.root <= 1 || f.rowid_order.is_some() || f.index_order.is_some() {
             return None;
         }
+        // Only an index narrower than the table's record is worth it (SQLite
+        // compares estimated row sizes).
+        let stored = t.columns.len() - t.rowid_alias.is_some() as usize;
         t.indexes
             .iter()
             .filter(|i| self.index_allowed(cursor, &i.name))
-            .filter(|i| i.partial.is_none() && self.index_covers(t, i))
+            .filter(|i| i.partial.is_none() && i.columns.len() < stored && self.index_covers(t, i))
             .min_by_key(|i| i.columns.len())
             .cloned()
     }

@@ -150,3 +150,14 @@ fn sqlite_integrity_check_after_ferrolite_writes() {
     let _ = std::fs::remove_file(&path);
     let _ = std::fs::remove_file(&path2);
 }
+
+#[test]
+fn without_rowid_tables_refuse_them_cleanly() {
+    let mut f = mem();
+    f.exec("CREATE TABLE w(k PRIMARY KEY, v) WITHOUT ROWID").unwrap();
+    for s in ["CREATE INDEX wi ON w(v + 1)", "CREATE INDEX wp ON w(v) WHERE v > 0"] {
+        let e = f.exec(s).unwrap_err();
+        assert!(e.message.contains("not supported yet"), "{e:?}");
+    }
+    f.exec("INSERT INTO w VALUES (1, 2)").unwrap();
+}

@@ -152,6 +152,9 @@ pub fn create_index(b: &mut Builder<'_>, ci: &CreateIndex) -> Result<()> {
     }
     let mut idx = build_index(ci, &t)?;
     crate::schema::without_rowid::extend_key_info(&mut idx, &t.pk_columns());
+    if t.without_rowid && (idx.unsupported || idx.partial.is_some()) {
+        return Err(Error::sql("indexes on expressions and partial indexes of WITHOUT ROWID tables are not supported yet"));
+    }
     let sql = format!("CREATE {}INDEX {}", if ci.unique { "UNIQUE " } else { "" }, b.tail_text(ci.name_start));
     b.begin(true);
     let root = b.reg();

@@ -57,6 +57,9 @@ fn writable_table(b: &Builder<'_>, name: &QualifiedName) -> Result<Rc<Table>> {
     if t.root == 1 {
         return Err(Error::sql(format!("table {} may not be modified", name.name)));
     }
+    if let Some(i) = t.indexes.iter().find(|i| t.without_rowid && (i.unsupported || i.partial.is_some())) {
+        return Err(Error::sql(format!("index {} on a WITHOUT ROWID table uses expressions or a WHERE clause, which are not supported yet", i.name)));
+    }
     Ok(t)
 }
 

@@ -42,7 +42,7 @@ pub(crate) const FIXED_MEMORY: bool = cfg!(target_pointer_width = "64");
 fn page_ok() -> bool {
     // SAFETY: sysconf reads a system constant.
     let ps = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    ps > 0 && REGION % ps as u64 == 0
+    ps > 0 && REGION.is_multiple_of(ps as u64)
 }
 
 /// Validates a block and returns (file offset, length, address).
@@ -50,7 +50,8 @@ pub fn check_block(off: i64, len: i32, ptr: i32, mem_size: usize) -> Option<(u64
     let off = u64::try_from(off).ok()?;
     let len = usize::try_from(len).ok().filter(|&l| l > 0)?;
     let at = ptr as u32 as usize;
-    let aligned = off % REGION == 0 && len as u64 % REGION == 0 && at as u64 % REGION == 0;
+    let aligned =
+        off.is_multiple_of(REGION) && (len as u64).is_multiple_of(REGION) && (at as u64).is_multiple_of(REGION);
     (aligned && at.checked_add(len)? <= mem_size).then_some((off, len, at))
 }
 

@@ -354,8 +354,8 @@ print(struct.unpack_from("<I", m, 24)[0], flush=True)
 
 #[test]
 fn growing_a_shm_file_keeps_its_bytes() {
-    let grows: [(&str, fn(&std::fs::File, u64, u64) -> std::io::Result<()>); 2] =
-        [("grow_file", grow_file), ("write_zero_pages", write_zero_pages)];
+    type Grow = fn(&std::fs::File, u64, u64) -> std::io::Result<()>;
+    let grows: [(&str, Grow); 2] = [("grow_file", grow_file), ("write_zero_pages", write_zero_pages)];
     for (what, grow) in grows {
         let path = temp(&format!("{what}.db-shm"));
         std::fs::write(&path, vec![7u8; 5000]).unwrap();

@@ -10,7 +10,8 @@
 #   1. the writer creates the database in WAL mode;
 #   2. `litestream replicate` runs with a file replica while the writer
 #      commits TXNS more transactions, printing "ack T" after each COMMIT;
-#   3. Litestream is stopped (SIGTERM) once the replica has caught up, and
+#   3. Litestream is stopped (SIGTERM) once the replica has caught up (a
+#      probe restore sees the last acknowledged transaction), and
 #      `litestream restore -o` writes a new database from the replica;
 #   4. the restored database must hold exactly the acknowledged
 #      transactions, whole and intact, and pass integrity_check in ferrolite
@@ -79,8 +80,16 @@ YML
   local secs=$((SECONDS - t0))
   local ck; ck=$(grep -c '^checkpoint ' "$d/acks"); local ck_full; ck_full=$(grep -c '^checkpoint .* busy=0 ' "$d/acks")
   cat "$d/acks0" "$d/acks" | grep '^ack ' | cut -d' ' -f2 | sort -n > "$d/acked"
-  # 3. let the replica catch up, stop Litestream, restore.
-  sleep 3
+  # 3. let the replica catch up (a probe restore sees the last acknowledged
+  #    transaction; at most 60 s), stop Litestream, restore.
+  local last i; last=$(tail -1 "$d/acked")
+  for i in $(seq 1 120); do
+    rm -f "$d/probe.db"*
+    if "$ls" restore -o "$d/probe.db" "file://$replica" > /dev/null 2>&1 &&
+       [ "$(sqlite3 "$d/probe.db" "SELECT max(txn) FROM events" 2>/dev/null)" = "$last" ]; then break; fi
+    sleep 0.5
+  done
+  rm -f "$d/probe.db"*
   kill -TERM "$lpid"; wait "$lpid"
   if ! "$ls" restore -o "$restored" "file://$replica" > "$d/restore.log" 2>&1; then
     bad "$label: litestream restore failed" "$(tail -5 "$d/restore.log")"; return

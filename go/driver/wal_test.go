@@ -478,3 +478,38 @@ func TestWALConcurrentWithPython(t *testing.T) {
 		t.Fatalf("sqlite3 after close: %q, want %q", got, want)
 	}
 }
+
+// A read-only connection (mode=ro) on a WAL database follows the commits
+// of a ferrolite writer and of sqlite3, and cannot write.
+func TestWALReadOnlyConnection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ro.db")
+	w := openDB(t, "file:"+path+"?_pragma=journal_mode(wal)")
+	mustExec(t, w, `CREATE TABLE t(x)`)
+	mustExec(t, w, `INSERT INTO t VALUES (1)`)
+	ro := openDB(t, "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	count := func() int {
+		t.Helper()
+		var n int
+		if err := ro.QueryRow(`SELECT count(*) FROM t`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("read-only sees %d rows, want 1", n)
+	}
+	mustExec(t, w, `INSERT INTO t VALUES (2)`)
+	if n := count(); n != 2 {
+		t.Fatalf("read-only sees %d rows after a ferrolite commit, want 2", n)
+	}
+	sqlite3Timeout(t, path, "INSERT INTO t VALUES (3);")
+	if n := count(); n != 3 {
+		t.Fatalf("read-only sees %d rows after a sqlite3 commit, want 3", n)
+	}
+	if _, err := ro.Exec(`INSERT INTO t VALUES (4)`); !errors.Is(err, ferrolite.READONLY) {
+		t.Fatalf("write on a read-only connection: %v, want READONLY", err)
+	}
+	if got := sqlite3Timeout(t, path, "SELECT count(*) FROM t; PRAGMA integrity_check;"); got != "3\nok" {
+		t.Fatalf("sqlite3: %q", got)
+	}
+}

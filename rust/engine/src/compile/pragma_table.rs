@@ -22,6 +22,21 @@ use crate::vdbe::{ColumnMeta, Op, P4};
 use ferrolite_parser::ast::{Expr, PragmaValue, QualifiedName};
 use std::rc::Rc;
 
+/// The rows of the TEMP schema table (`sqlite_temp_schema`): this
+/// connection's TEMP views, produced at run time like a pragma's rows.
+pub const TEMP_SCHEMA: &str = "temp_schema";
+
+/// Does `q` name the TEMP schema table (`sqlite_temp_master`,
+/// `sqlite_temp_schema`, or `temp.sqlite_master`/`temp.sqlite_schema`)?
+pub fn is_temp_schema(q: &QualifiedName) -> bool {
+    let n = q.name.to_ascii_lowercase();
+    let temp_name = n == "sqlite_temp_master" || n == "sqlite_temp_schema";
+    match &q.schema {
+        None => temp_name,
+        Some(s) => s.eq_ignore_ascii_case("temp") && (temp_name || n == "sqlite_master" || n == "sqlite_schema"),
+    }
+}
+
 /// Is `name` a table-valued pragma (`pragma_table_info`, ...)?
 pub fn is_pragma_function(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
@@ -56,6 +71,21 @@ impl Builder<'_> {
         Ok(Source { name: alias.clone().unwrap_or_else(|| name.name.clone()), table: Rc::new(t), cursor, hidden: hidden_cols })
     }
 
+    /// A FROM-clause source for the TEMP schema table.
+    pub fn temp_schema_source(&mut self, name: &QualifiedName, alias: &Option<String>) -> Result<Source> {
+        let decl = ["text", "text", "text", "int", "text"];
+        let columns = ["type", "name", "tbl_name", "rootpage", "sql"]
+            .iter()
+            .zip(decl)
+            .map(|(n, d)| Column { name: n.to_string(), decltype: Some(d.to_string()), affinity: Affinity::from_decltype(d), notnull: false, default: None, collation: Collation::Binary, pk: 0 })
+            .collect();
+        let t = Table { name: name.name.clone(), root: 0, columns, rowid_alias: None, sql: String::new(), without_rowid: true, indexes: Vec::new(), checks: Vec::new(), ..Default::default() };
+        let cursor = self.cursor();
+        self.op(Op::SorterOpen, cursor, 0, 0);
+        self.table_fns.push((cursor, TEMP_SCHEMA.to_string(), Vec::new()));
+        Ok(Source { name: alias.clone().unwrap_or_else(|| name.name.clone()), table: Rc::new(t), cursor, hidden: Vec::new() })
+    }
+
     /// Refills the sorter of a table-valued pragma source (no-op for other
     /// cursors).
     pub fn fill_table_function(&mut self, cursor: i32) -> Result<()> {
@@ -69,7 +99,7 @@ impl Builder<'_> {
             1 => (regs as i32, 0),
             _ => (regs as i32, (regs + 1) as i32),
         };
-        let hidden = introspect::takes_arg(&pragma) as u16;
+        let hidden = (pragma != TEMP_SCHEMA && introspect::takes_arg(&pragma)) as u16;
         self.emit(Op::PragmaRows, cursor, p2, p3, P4::Text(pragma), hidden);
         Ok(())
     }

@@ -119,6 +119,11 @@ impl<'s> Builder<'s> {
                 frame.sources.push(src);
                 joins.push(JoinInfo::default());
             }
+            FromItem::Table { name, alias, .. } if super::pragma_table::is_temp_schema(name) => {
+                let src = self.temp_schema_source(name, alias)?;
+                frame.sources.push(src);
+                joins.push(JoinInfo::default());
+            }
             FromItem::Table { name, alias, .. } if self.schema.table(&name.name).is_none() && super::pragma_table::is_pragma_function(&name.name) => {
                 let src = self.table_function_source(name, &[], alias)?;
                 frame.sources.push(src);
@@ -134,7 +139,11 @@ impl<'s> Builder<'s> {
                     .schema
                     .table(&name.name)
                     .cloned()
-                    .ok_or_else(|| Error::sql(format!("no such table: {}", name.name)))?;
+                    .ok_or_else(|| match &name.schema {
+                        // As SQLite: a qualified name is reported qualified.
+                        Some(s) => Error::sql(format!("no such table: {s}.{}", name.name)),
+                        None => Error::sql(format!("no such table: {}", name.name)),
+                    })?;
                 let cursor = self.cursor();
                 match indexed_by {
                     Some(ferrolite_parser::ast::IndexedBy::NotIndexed) => self.index_hints.push((cursor, None)),

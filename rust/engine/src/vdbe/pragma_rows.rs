@@ -5,6 +5,8 @@
 //!
 //! Row layout: the pragma's result columns, then (when `hidden`) the
 //! argument and the schema name as given (SQLite's hidden `arg`/`schema`).
+//! The pseudo-pragma `temp_schema` gives the rows of `sqlite_temp_schema`
+//! (type, name, tbl_name, rootpage, sql) for the connection's TEMP views.
 
 use super::cursor::MemSorter;
 use super::DbState;
@@ -27,7 +29,15 @@ pub fn fill(m: &mut MemSorter, db: &DbState, name: &str, arg: Value, schema: Val
             return Err(Error::sql(format!("unknown database '{s}'")));
         }
     }
-    let rows = introspect::rows(&db.schema, name, as_text(&arg).as_deref(), &db.main_file);
+    let rows = if name == "temp_schema" {
+        // The TEMP schema table: this connection's TEMP views, oldest first.
+        db.temp_views
+            .iter()
+            .map(|v| vec![Value::Text("view".into()), Value::Text(v.name.clone()), Value::Text(v.name.clone()), Value::Integer(0), Value::Text(v.sql.clone())])
+            .collect()
+    } else {
+        introspect::rows(&db.schema, name, as_text(&arg).as_deref(), &db.main_file)
+    };
     m.rows.clear();
     m.pos = 0;
     m.null_row = false;

@@ -192,3 +192,26 @@ fn alter_with_foreign_keys_and_generated_columns() {
         SCHEMA,
     ]);
 }
+
+#[test]
+fn rename_that_breaks_a_view_is_refused() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, r#"
+        CREATE TABLE "my t"(a, b);
+        CREATE TABLE o(a, x);
+        CREATE VIEW j3 AS SELECT * FROM (SELECT a, b FROM "my t") AS s, o WHERE s.a = o.x;
+        CREATE VIEW j4 AS SELECT b FROM "my t";
+    "#);
+    check_all(&mut f, &l, &[
+        "ALTER TABLE \"my t\" RENAME COLUMN a TO aa",
+        SCHEMA,
+        "ALTER TABLE \"my t\" RENAME COLUMN b TO bb",
+        SCHEMA,
+        "ALTER TABLE o RENAME COLUMN x TO y",
+        SCHEMA,
+        "ALTER TABLE \"my t\" RENAME TO t2",
+        SCHEMA,
+        "SELECT * FROM j3",
+    ]);
+}

@@ -13,6 +13,7 @@ use crate::schema::Table;
 use crate::value::Value;
 use crate::vdbe::{Op, P4};
 use ferrolite_parser::ast::{ColumnConstraintKind, CreateTableBody, Stmt};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The name SQLite prints for a table in "may not be altered".
@@ -84,6 +85,69 @@ impl Builder<'_> {
         self.patch(empty);
     }
 
+    /// SQLite's renameTestSchema for views: with every table and view text
+    /// rewritten as `spec` says, each view must still compile ("error in
+    /// view v after rename: ...").
+    fn check_views_after(&self, spec: &str) -> Result<()> {
+        let views: Vec<Rc<crate::schema::View>> = {
+            let mut v: Vec<_> = self.schema.views.values().filter(|v| !self.schema.temp_views.contains(&v.name.to_ascii_lowercase())).cloned().collect();
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            v
+        };
+        if views.is_empty() {
+            return Ok(());
+        }
+        let text = |v: &Value| match v {
+            Value::Text(s) => s.clone(),
+            _ => String::new(),
+        };
+        let mut schema = self.schema.clone();
+        let mut tables = HashMap::new();
+        for t in self.schema.tables.values() {
+            if t.root == 1 {
+                tables.insert("sqlite_schema".to_string(), t.clone());
+                continue;
+            }
+            let mut row = [Value::Text("table".into()), Value::Text(t.name.clone()), Value::Text(t.name.clone()), Value::Integer(i64::from(t.root)), Value::Text(t.sql.clone())];
+            crate::schema::rename::rewrite_row(self.schema, spec, &mut row)?;
+            let (name, sql) = (text(&row[1]), text(&row[4]));
+            let rebuilt = match ferrolite_parser::parse_one(&sql) {
+                Ok(Some((Stmt::CreateTable(ct), _))) => crate::schema::build::build_table(&ct, &sql).ok(),
+                _ => None,
+            };
+            let nt = match rebuilt {
+                Some((mut nt, _)) => {
+                    nt.root = t.root;
+                    nt.sql = sql;
+                    nt.name = name.clone();
+                    nt.indexes = t.indexes.clone();
+                    Rc::new(nt)
+                }
+                None => t.clone(),
+            };
+            tables.insert(name.to_ascii_lowercase(), nt);
+        }
+        schema.tables = tables;
+        for v in &views {
+            let mut row = [Value::Text("view".into()), Value::Text(v.name.clone()), Value::Text(v.name.clone()), Value::Integer(0), Value::Text(v.sql.clone())];
+            crate::schema::rename::rewrite_row(self.schema, spec, &mut row)?;
+            let sql = text(&row[4]);
+            if let Ok(Some((Stmt::CreateView(cv), _))) = ferrolite_parser::parse_one(&sql) {
+                let nv = crate::schema::View { name: v.name.clone(), columns: cv.columns.clone(), select: (*cv.select).clone(), sql };
+                schema.views.insert(v.name.to_ascii_lowercase(), Rc::new(nv));
+            }
+        }
+        for v in &views {
+            let q = format!("SELECT * FROM {}", crate::schema::rename::quoted(&v.name));
+            let Ok(Some((Stmt::Select(sel), _))) = ferrolite_parser::parse_one(&q) else { continue };
+            let mut b = Builder::new(&schema, &q, q.len());
+            if let Err(e) = super::select::compile_select_stmt(&mut b, &sel) {
+                return Err(Error::sql(format!("error in view {} after rename: {}", v.name, e.message)));
+            }
+        }
+        Ok(())
+    }
+
     pub fn alter_rename_table(&mut self, t: &Rc<Table>, new: &str) -> Result<()> {
         if self.schema.object_exists(new) || self.schema.view(new).is_some() {
             return Err(Error::sql(format!("there is already another table or index with this name: {new}")));
@@ -91,8 +155,10 @@ impl Builder<'_> {
         if new.len() >= 7 && new[..7].eq_ignore_ascii_case("sqlite_") {
             return Err(Error::sql(format!("object name reserved for internal use: {new}")));
         }
+        let spec = format!("T\u{1}{}\u{1}{new}", t.name);
+        self.check_views_after(&spec)?;
         self.begin(true);
-        self.rewrite_schema(format!("T\u{1}{}\u{1}{new}", t.name));
+        self.rewrite_schema(spec);
         if t.autoinc {
             self.rename_sequence(&t.name, new);
         }
@@ -106,9 +172,11 @@ impl Builder<'_> {
         if t.column_index(new).is_some_and(|k| k != ci) {
             return Err(Error::sql(format!("error in table {} after rename: duplicate column name: {new}", t.name)));
         }
-        self.begin(true);
         let old_name = &t.columns[ci].name;
-        self.rewrite_schema(format!("C\u{1}{}\u{1}{old_name}\u{1}{new}\u{1}{}", t.name, quote_new as u8));
+        let spec = format!("C\u{1}{}\u{1}{old_name}\u{1}{new}\u{1}{}", t.name, quote_new as u8);
+        self.check_views_after(&spec)?;
+        self.begin(true);
+        self.rewrite_schema(spec);
         Ok(())
     }
 

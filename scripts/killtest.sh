@@ -8,7 +8,9 @@
 # synchronous FULL; it resumes at max(txn)+1 and prints "ack T" after each
 # COMMIT returns), then SIGKILLs it: on every third round while a large
 # transaction (12,000 rows, several MiB, more than the page cache) is in
-# flight, otherwise at a random moment. The next opener alternates between
+# flight, otherwise at a random moment. In WAL mode the writer also runs
+# its own wal_checkpoint (PASSIVE or TRUNCATE, by round) every 50th
+# transaction, so some kills land in a checkpoint. The next opener alternates between
 # the sqlite3 shell and ferrolite's pure-Go shell (go/cmd/ferrolite); it
 # recovers the file and must see
 #   - every acknowledged transaction, and every transaction an earlier round
@@ -46,6 +48,8 @@ db="$work/kill.db"
 whole_q="SELECT txn FROM rows GROUP BY txn HAVING count(*) != max(total) OR min(total) != max(total) OR count(DISTINCT k) != max(total) OR min(k) != 0 OR max(k) != max(total) - 1;"
 rows_q="SELECT count(*) FROM rows WHERE chk != (txn*1000003 + k) % 2147483647 OR pad != replace(hex(zeroblob(50 + (k*7) % 300)), '00', char(97 + txn % 26));"
 big_kills=0
+ckpt_kills=0
+ckpts_total=0
 
 # wait_line FILE REGEX PID: waits until FILE has a line matching REGEX (0) or PID exits / 30 s pass (1).
 wait_line() {
@@ -61,7 +65,11 @@ wait_line() {
 for r in $(seq 1 "$rounds"); do
   out="$work/round$r.out"
   : > "$out"
-  "$work/killwriter" -db "$db" -journal "$mode" -sync FULL -seed "$r$seed" -big 16 -big-rows 12000 > "$out" 2> "$work/round$r.err" &
+  ckpt=()
+  if [ "$mode" = wal ]; then # the writer's own checkpoints every 50th transaction: none, PASSIVE, TRUNCATE by round
+    case $((r % 3)) in 1) ckpt=(-checkpoint passive) ;; 2) ckpt=(-checkpoint truncate) ;; esac
+  fi
+  "$work/killwriter" -db "$db" -journal "$mode" -sync FULL -seed "$r$seed" -big 16 -big-rows 12000 "${ckpt[@]}" > "$out" 2> "$work/round$r.err" &
   pid=$!
   if [ $((r % 3)) = 0 ]; then
     # A large transaction in flight: wait for its "begin", then 0..79 ms.
@@ -88,6 +96,8 @@ for r in $(seq 1 "$rounds"); do
   if [ -n "$inflight" ] && grep -qx "ack $inflight" "$out"; then inflight=; fi
   if [ -n "$inflight" ] && [ "$(echo "$last_begin" | cut -d' ' -f3)" = 12000 ]; then big_kills=$((big_kills+1)); fi
   acks=$(grep -c '^ack ' "$out")
+  ckpts_total=$((ckpts_total + $(grep -c '^checkpointed ' "$out")))
+  if tail -1 "$out" | grep -q '^checkpoint '; then ckpt_kills=$((ckpt_kills+1)); fi
 
   if [ $((r % 2)) = 1 ]; then opener=sqlite3; run() { sqlite3 "$db" "$1" 2>&1; }
   else opener=ferrolite; run() { "$work/ferrolite" "$db" "$1" 2>&1; }; fi
@@ -106,6 +116,7 @@ for r in $(seq 1 "$rounds"); do
   v=$(run "PRAGMA integrity_check;"); [ "$v" = ok ] && ok "$name: integrity_check" || bad "$name: integrity_check" "$v"
 done
 
+[ "$mode" = wal ] && echo "killtest: the writer completed $ckpts_total checkpoints of its own; $ckpt_kills rounds killed it inside one"
 if [ "$big_kills" -gt 0 ]; then ok "$big_kills rounds killed the writer with a large transaction in flight"
 else bad "no round killed the writer with a large transaction in flight"; fi
 a=$(sqlite3 "$db" "PRAGMA integrity_check; SELECT count(*), count(DISTINCT txn), max(txn) FROM rows;" 2>&1)

@@ -6,6 +6,8 @@
 //	start T        the first transaction number it will write (max(txn)+1)
 //	begin T N      transaction T with N rows is about to start
 //	ack T          COMMIT of transaction T returned without error
+//	checkpoint T M / checkpointed T busy=B log=L checkpointed=C
+//	               around its own wal_checkpoint(M) after transaction T
 //
 // Table (created if missing):
 //
@@ -112,9 +114,11 @@ func run(path, journal, syncMode string, seed int64, txns, big, bigRows int, che
 		if checkpoint != "" && t%50 == 0 {
 			var busy, logFrames, ckpt int
 			q := fmt.Sprintf("PRAGMA wal_checkpoint(%s)", checkpoint)
+			say("checkpoint %d %s", t, checkpoint)
 			if err := db.QueryRowContext(ctx, q).Scan(&busy, &logFrames, &ckpt); err != nil {
 				return fmt.Errorf("%s: %w", q, err)
 			}
+			say("checkpointed %d busy=%d log=%d checkpointed=%d", t, busy, logFrames, ckpt)
 		}
 	}
 	return nil

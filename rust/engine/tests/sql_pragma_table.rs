@@ -57,6 +57,12 @@ fn pragma_functions_match_sqlite() {
         "PRAGMA table_info(w)",
         "PRAGMA index_list(w)",
         "PRAGMA index_info(sqlite_autoindex_w_1)",
+        "SELECT * FROM pragma_table_info WHERE arg = 'p'",
+        "SELECT name, arg, schema FROM pragma_table_info WHERE arg = 'c' AND schema = 'main'",
+        "SELECT name FROM pragma_index_list WHERE 'w' = arg ORDER BY seq",
+        "SELECT arg, name FROM pragma_table_info('p')",
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info p ON p.arg = m.name WHERE m.type = 'table' ORDER BY 1, p.cid",
+        "SELECT count(*) FROM pragma_table_info WHERE arg = 'nope'",
     ]);
 }
 

@@ -657,7 +657,7 @@ impl Builder<'_> {
         if src.table.root != 0 {
             self.open_table_cursor(Op::OpenRead, cur, &src.table);
         } else {
-            self.fill_table_function(cur)?;
+            self.fill_table_function(cur, &seek_terms, i)?;
         }
         let rflag = if left {
             let r = self.reg();

@@ -9,8 +9,10 @@
 //! `PragmaRows` each time it reaches the source's level, evaluating the
 //! arguments there, so they may name columns of earlier sources.
 //!
-//! Departure from SQLite: the hidden columns are not reachable unqualified
-//! and a WHERE constraint on them does not supply the argument.
+//! Without arguments, an equality `arg = X` (or `schema = X`) among the
+//! WHERE/ON terms of the source's level supplies them, as SQLite's pragma
+//! virtual table takes them from constraints; the hidden columns are
+//! reachable qualified and unqualified.
 
 use super::resolve::Source;
 use super::Builder;
@@ -88,8 +90,22 @@ impl Builder<'_> {
 
     /// Refills the sorter of a table-valued pragma source (no-op for other
     /// cursors).
-    pub fn fill_table_function(&mut self, cursor: i32) -> Result<()> {
-        let Some((_, pragma, args)) = self.table_fns.iter().find(|t| t.0 == cursor).cloned() else { return Ok(()) };
+    /// Without arguments, `arg = X` / `schema = X` among the level's
+    /// `terms` (X not depending on this or later sources) supply them, as
+    /// SQLite's pragma virtual table takes them from equality constraints.
+    pub fn fill_table_function(&mut self, cursor: i32, terms: &[&Expr], level: usize) -> Result<()> {
+        let Some((_, pragma, mut args)) = self.table_fns.iter().find(|t| t.0 == cursor).cloned() else { return Ok(()) };
+        if args.is_empty() && pragma != TEMP_SCHEMA && introspect::takes_arg(&pragma) {
+            let n = introspect::columns(&pragma).map_or(0, |c| c.len());
+            let arg = self.hidden_constraint(cursor, n, terms, level);
+            let schema = self.hidden_constraint(cursor, n + 1, terms, level);
+            match (arg, schema) {
+                (Some(a), Some(s)) => args = vec![a, s],
+                (Some(a), None) => args = vec![a],
+                (None, Some(s)) => args = vec![Expr::Literal(ferrolite_parser::ast::Literal::Null), s],
+                (None, None) => {}
+            }
+        }
         let regs = self.regs(2);
         for (k, a) in args.iter().enumerate() {
             self.expr(a, regs + k)?;
@@ -102,6 +118,25 @@ impl Builder<'_> {
         let hidden = (pragma != TEMP_SCHEMA && introspect::takes_arg(&pragma)) as u16;
         self.emit(Op::PragmaRows, cursor, p2, p3, P4::Text(pragma), hidden);
         Ok(())
+    }
+}
+
+impl Builder<'_> {
+    /// The other side of a `col = X` term on column `col` of the source
+    /// with `cursor`, when X is computable before that source's level.
+    fn hidden_constraint(&self, cursor: i32, col: usize, terms: &[&Expr], level: usize) -> Option<Expr> {
+        for t in terms {
+            let Expr::Binary { op: ferrolite_parser::ast::BinaryOp::Eq, left, right } = t else { continue };
+            for (a, x) in [(left, right), (right, left)] {
+                let Expr::Column { table, column, .. } = a.as_ref() else { continue };
+                let hit = matches!(self.resolve_column(table.as_deref(), column), Ok(Some(super::resolve::ColRef::Column { cursor: c, col: k, .. })) if c == cursor && k == col);
+                let usable = !super::expr::has_subquery(x) && self.term_level(x).map_or(true, |l| l < level);
+                if hit && usable {
+                    return Some((**x).clone());
+                }
+            }
+        }
+        None
     }
 }
 

@@ -109,7 +109,8 @@ impl Builder<'_> {
                     table_matched = true;
                 }
                 if let Some(ci) = s.table.column_index(column) {
-                    if table.is_none() && s.hidden.contains(&ci) {
+                    // Hidden columns of a table-valued pragma stay reachable unqualified.
+                    if table.is_none() && s.hidden.contains(&ci) && !self.table_fns.iter().any(|t| t.0 == s.cursor) {
                         continue;
                     }
                     if found.is_some() {

@@ -78,7 +78,9 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// chunks separates dot-command lines from runs of SQL lines.
+// chunks separates dot-command lines from SQL, and cuts the SQL after each
+// line that ends a complete statement (isComplete), so the engine is never
+// handed more than the statements of a few lines at a time.
 func chunks(src string) []string {
 	var out []string
 	var sql strings.Builder
@@ -89,6 +91,10 @@ func chunks(src string) []string {
 			continue
 		}
 		sql.WriteString(line)
+		if strings.IndexByte(line, ';') >= 0 && isComplete(sql.String()) {
+			out = append(out, sql.String())
+			sql.Reset()
+		}
 	}
 	if strings.TrimSpace(sql.String()) != "" {
 		out = append(out, sql.String())

@@ -251,6 +251,42 @@ fn joins_alter_and_odd_keys() {
     }
 }
 
+/// Subqueries, automatic indexes, index hints, windows and DDL around a
+/// WITHOUT ROWID table.
+#[test]
+fn subqueries_hints_and_drops() {
+    let mut f = mem();
+    let l = lite();
+    both_exec(&mut f, &l, "CREATE TABLE t(a TEXT, b INT, c, PRIMARY KEY(b, a)) WITHOUT ROWID; CREATE TABLE r(x INTEGER PRIMARY KEY, y); INSERT INTO t VALUES ('x',1,10),('y',2,20),('z',3,30),('w',4,20); INSERT INTO r VALUES (1,10),(2,20),(3,99);");
+    let qs = [
+        "SELECT r.x, t.a FROM r JOIN t ON t.c = r.y ORDER BY 1, 2",
+        "SELECT r.x, t.a FROM r LEFT JOIN t ON t.c = r.y ORDER BY 1, 2",
+        "SELECT x FROM r WHERE EXISTS (SELECT 1 FROM t WHERE t.c = r.y) ORDER BY x",
+        "SELECT x FROM r WHERE y NOT IN (SELECT c FROM t) ORDER BY x",
+        "SELECT a FROM t WHERE b IN (SELECT x FROM r) ORDER BY a",
+        "SELECT * FROM t INDEXED BY sqlite_autoindex_t_1 WHERE b = 2",
+        "SELECT * FROM t NOT INDEXED WHERE b = 2",
+        "SELECT * FROM t WHERE b = 2 AND a > 'a'",
+        "SELECT * FROM t WHERE b >= 2 AND b < 4 ORDER BY b DESC",
+        "SELECT a, row_number() OVER (ORDER BY b) FROM t",
+        "SELECT * FROM t ORDER BY b DESC, a DESC LIMIT 2",
+        "SELECT * FROM t WHERE a = 'y'",
+        "CREATE INDEX tca ON t(c, a)",
+        "SELECT r.x, t.a FROM r JOIN t ON t.c = r.y ORDER BY 1, 2",
+        "SELECT a, b FROM t WHERE c = 20 ORDER BY a",
+        "SELECT count(*) FROM t WHERE c > 10",
+        "UPDATE t SET c = 21 WHERE c = 20",
+        "SELECT * FROM t WHERE c = 21 ORDER BY b",
+        "PRAGMA integrity_check",
+        "DROP INDEX tca",
+        "PRAGMA integrity_check",
+        "DROP TABLE t",
+        "PRAGMA integrity_check",
+        "SELECT name FROM sqlite_schema",
+    ];
+    check_all(&mut f, &l, &qs);
+}
+
 fn temp_path(tag: &str) -> String {
     let dir = std::env::temp_dir().join(format!("ferrolite-wr-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

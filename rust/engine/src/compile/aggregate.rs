@@ -80,6 +80,16 @@ impl<'s> Builder<'s> {
             };
             let f = func::lookup(&fc.name, args.len(), true)
                 .map_err(|_| Error::sql(format!("wrong number of arguments to function {}()", fc.name)))?;
+            // JSON subtype of the (value) argument.
+            let f = match f.kind {
+                FuncKind::Aggregate(crate::func::aggregate::AggKind::JsonArray(_)) if super::expr::is_json_valued(&args[0]) => {
+                    &crate::func::aggregate::JSON_GROUP_ARRAY_J
+                }
+                FuncKind::Aggregate(crate::func::aggregate::AggKind::JsonObject(_)) if args.len() == 2 && super::expr::is_json_valued(&args[1]) => {
+                    &crate::func::aggregate::JSON_GROUP_OBJECT_J
+                }
+                _ => f,
+            };
             if !matches!(f.kind, FuncKind::Aggregate(_)) {
                 continue;
             }

@@ -69,6 +69,10 @@ pub enum AggKind {
     Min,
     Max,
     GroupConcat,
+    /// json_group_array; `true`: its argument is JSON (see json.rs).
+    JsonArray(bool),
+    /// json_group_object; `true`: its value argument is JSON.
+    JsonObject(bool),
 }
 
 const fn agg(name: &'static str, min_args: i32, max_args: i32, k: AggKind) -> FuncDef {
@@ -85,7 +89,13 @@ pub static AGGREGATES: &[FuncDef] = &[
     agg("max", 1, 1, AggKind::Max),
     agg("group_concat", 1, 2, AggKind::GroupConcat),
     agg("string_agg", 2, 2, AggKind::GroupConcat),
+    agg("json_group_array", 1, 1, AggKind::JsonArray(false)),
+    agg("json_group_object", 2, 2, AggKind::JsonObject(false)),
 ];
+
+/// json_group_array / json_group_object whose (value) argument is JSON.
+pub static JSON_GROUP_ARRAY_J: FuncDef = agg("json_group_array", 1, 1, AggKind::JsonArray(true));
+pub static JSON_GROUP_OBJECT_J: FuncDef = agg("json_group_object", 2, 2, AggKind::JsonObject(true));
 
 /// Running state of one aggregate.
 #[derive(Clone, Debug, Default)]
@@ -194,6 +204,26 @@ impl AggState {
                 }
                 return Ok(replace);
             }
+            AggKind::JsonArray(j) => {
+                let acc = self.text.get_or_insert_with(String::new);
+                if self.count > 0 {
+                    acc.push(',');
+                }
+                super::json::group_piece(&args[0], j, acc)?;
+                self.count += 1;
+            }
+            AggKind::JsonObject(j) => {
+                if args[0].is_null() {
+                    return Ok(false);
+                }
+                let acc = self.text.get_or_insert_with(String::new);
+                if self.count > 0 {
+                    acc.push(',');
+                }
+                super::json::group_label(&args[0], acc)?;
+                super::json::group_piece(&args[1], j, acc)?;
+                self.count += 1;
+            }
             AggKind::GroupConcat => {
                 let Some(t) = text_of(&args[0]) else { return Ok(false) };
                 match &mut self.text {
@@ -282,6 +312,8 @@ impl AggState {
                 None => Value::Null,
                 Some(t) => Value::Text(t.clone()),
             },
+            AggKind::JsonArray(_) => Value::Text(format!("[{}]", self.text.as_deref().unwrap_or(""))),
+            AggKind::JsonObject(_) => Value::Text(format!("{{{}}}", self.text.as_deref().unwrap_or(""))),
         })
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod datetime;
+pub mod json;
 pub mod like;
 pub mod printf;
 pub mod scalar;
@@ -21,6 +22,8 @@ pub struct FuncEnv<'a> {
     /// Milliseconds since the epoch, fixed for one statement step.
     pub now_ms: i64,
     pub random: &'a mut dyn FnMut(&mut [u8]),
+    /// Bit k: argument k is the JSON result of a JSON function (see json.rs).
+    pub json_args: u16,
 }
 
 pub type ScalarFn = fn(&mut FuncEnv<'_>, &[Value]) -> Result<Value>;
@@ -54,10 +57,10 @@ pub fn lookup(name: &str, nargs: usize, want_agg: bool) -> std::result::Result<&
     let mut exists = false;
     let n = nargs as i32;
     // Aggregates take precedence for min/max with one argument.
-    let tables: [&'static [FuncDef]; 2] = if want_agg || nargs == 1 {
-        [aggregate::AGGREGATES, scalar::SCALARS]
+    let tables: [&'static [FuncDef]; 3] = if want_agg || nargs == 1 {
+        [aggregate::AGGREGATES, scalar::SCALARS, json::JSON_FUNCS]
     } else {
-        [scalar::SCALARS, aggregate::AGGREGATES]
+        [scalar::SCALARS, aggregate::AGGREGATES, json::JSON_FUNCS]
     };
     for t in tables {
         for f in t.iter() {

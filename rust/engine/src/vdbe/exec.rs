@@ -647,6 +647,7 @@ impl Vm {
                         total_changes: db.total_changes,
                         now_ms: now,
                         random: &mut rnd,
+                        json_args: p5,
                     };
                     let v = func(&mut env, &self.regs[u2..u2 + u1])?;
                     self.regs[u3] = v;

@@ -148,6 +148,7 @@ impl Connection {
                 temp_views: Vec::new(),
                 fk: Default::default(),
                 main_file: if path == ":memory:" { String::new() } else { path.to_string() },
+                temp_used: false,
             },
             stmts: HashMap::new(),
             next_id: 1,

@@ -1305,6 +1305,7 @@ impl Vm {
                             return Err(internal("TempView text is not CREATE VIEW"));
                         };
                         let v = Rc::new(crate::schema::View { name: cv.name.name.clone(), columns: cv.columns.clone(), select: (*cv.select).clone(), sql: t.clone() });
+                        db.temp_used = true;
                         db.temp_views.retain(|x| key(&x.name) != key(&v.name));
                         db.temp_views.push(v);
                     } else {

@@ -48,6 +48,9 @@ pub struct DbState {
     /// File name of the main database ("" for an in-memory one), as
     /// PRAGMA database_list shows it.
     pub main_file: String,
+    /// A TEMP object was created on this connection: SQLite has opened its
+    /// `temp` database, which PRAGMA database_list then lists (for good).
+    pub temp_used: bool,
 }
 
 impl DbState {

@@ -23,20 +23,26 @@ fn as_text(v: &Value) -> Option<String> {
     }
 }
 
-pub fn fill(m: &mut MemSorter, db: &DbState, name: &str, arg: Value, schema: Value, hidden: bool) -> Result<()> {
+pub fn fill(m: &mut MemSorter, db: &mut DbState, name: &str, arg: Value, schema: Value, hidden: bool) -> Result<()> {
     if let Some(s) = as_text(&schema) {
         if !s.eq_ignore_ascii_case("main") {
             return Err(Error::sql(format!("unknown database '{s}'")));
         }
     }
     let rows = if name == "temp_schema" {
-        // The TEMP schema table: this connection's TEMP views, oldest first.
+        // The TEMP schema table: this connection's TEMP views, oldest
+        // first. Reading it opens SQLite's temp database.
+        db.temp_used = true;
         db.temp_views
             .iter()
             .map(|v| vec![Value::Text("view".into()), Value::Text(v.name.clone()), Value::Text(v.name.clone()), Value::Integer(0), Value::Text(v.sql.clone())])
             .collect()
     } else {
-        introspect::rows(&db.schema, name, as_text(&arg).as_deref(), &db.main_file)
+        let mut rows = introspect::rows(&db.schema, name, as_text(&arg).as_deref(), &db.main_file);
+        if name == "database_list" && db.temp_used {
+            rows.push(vec![Value::Integer(1), Value::Text("temp".into()), Value::Text(String::new())]);
+        }
+        rows
     };
     m.rows.clear();
     m.pos = 0;

@@ -334,6 +334,8 @@ impl Pager {
         let file_pages = size.div_ceil(u64::from(self.page_size)).min(u64::from(u32::MAX)) as u32;
         self.db_size = match info.db_size {
             // As SQLite: a header claiming more pages than the file has is corrupt.
+            // In WAL mode the size comes from the log (checked in wal_mode).
+            Some(n) if n > file_pages && info.read_version == 2 && !self.walst.no_wal => file_pages,
             Some(n) if n > file_pages => {
                 return Err(Error::corrupt(format!("header size {n} pages > file size {file_pages} pages")));
             }

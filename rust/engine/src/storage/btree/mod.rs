@@ -13,8 +13,8 @@
 //!   its only child's content back when it fits, which on page 1, with its
 //!   100-byte header, it may not: such a root stays a cell-less interior
 //!   page, as SQLite allows).
-//! - Only rollback-journal files without auto_vacuum are written (WAL and
-//!   auto_vacuum files are read-only here).
+//! - Only files without auto_vacuum are written (auto_vacuum files are
+//!   read-only here). WAL mode is the pager's; `wal` switches to it.
 //! - `generation` changes whenever any tree content changes; cursors compare
 //!   it with the value they saw and re-seek to their saved key when it moved.
 //! - Page numbers read from disk are validated before use; tree descent is

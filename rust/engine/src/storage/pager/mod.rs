@@ -25,9 +25,13 @@
 //!   bytes (PERSIST); MEMORY keeps it in a private in-memory file, OFF
 //!   keeps none (the invariant below then does not hold: no atomicity).
 //!
-//!   Not implemented: WAL (write version 2 files are read-only here and
-//!   refused while their -wal has frames), auto_vacuum pointer maps
-//!   (such files are read-only), super-journals (multi-database commits).
+//!   journal_mode=WAL (header versions 2/2): the same states over the
+//!   write-ahead log instead of a journal, see `wal_mode` (and
+//!   storage/wal for the log and the wal-index); the invariants below
+//!   about the journal are then replaced by the WAL's.
+//!
+//!   Not implemented: auto_vacuum pointer maps (such files are read-only),
+//!   super-journals (multi-database commits).
 //! ```
 //!
 //! Invariants:

@@ -245,3 +245,51 @@ fn pragmas_match_sqlite() {
     cleanup(&fp);
     cleanup(&lp);
 }
+
+/// A VFS without shared memory (like a wasm host without fs_map): WAL is
+/// refused as SQLite refuses it when xShmMap is missing: the mode stays
+/// and the header keeps versions 1/1.
+struct NoShm(UnixVfs);
+
+impl ferrolite_engine::vfs::Vfs for NoShm {
+    fn open(&self, path: &str, opts: ferrolite_engine::vfs::OpenOptions) -> ferrolite_engine::Result<Box<dyn ferrolite_engine::vfs::VfsFile>> {
+        self.0.open(path, opts)
+    }
+    fn delete(&self, path: &str, sync_dir: bool) -> ferrolite_engine::Result<()> {
+        self.0.delete(path, sync_dir)
+    }
+    fn exists(&self, path: &str) -> ferrolite_engine::Result<bool> {
+        self.0.exists(path)
+    }
+    fn current_time_ms(&self) -> i64 {
+        self.0.current_time_ms()
+    }
+    fn randomness(&self, buf: &mut [u8]) {
+        self.0.randomness(buf)
+    }
+    fn sleep(&self, micros: u64) {
+        self.0.sleep(micros)
+    }
+}
+
+#[test]
+fn vfs_without_shm_keeps_rollback_mode() {
+    let p = temp_path("noshm");
+    let mut f = Connection::open(Rc::new(NoShm(UnixVfs::new())), &p, OpenFlags::default_rwc()).unwrap();
+    f.exec("CREATE TABLE t(a)").unwrap();
+    assert_eq!(f_rows(&mut f, "PRAGMA journal_mode=WAL"), vec![vec![text("delete")]]);
+    f.exec("INSERT INTO t VALUES(1)").unwrap();
+    let h = std::fs::read(&p).unwrap();
+    assert_eq!((h[18], h[19]), (1, 1));
+    assert!(wal_len(&p).is_none());
+    // With locking_mode=EXCLUSIVE the heap index needs no shared memory.
+    f.exec("PRAGMA locking_mode=EXCLUSIVE").unwrap();
+    assert_eq!(f_rows(&mut f, "PRAGMA journal_mode=WAL"), vec![vec![text("wal")]]);
+    f.exec("INSERT INTO t VALUES(2)").unwrap();
+    assert!(std::fs::metadata(format!("{p}-shm")).is_err());
+    drop(f);
+    let l = lite_open(&p);
+    assert_eq!(l_rows(&l, "SELECT count(*) FROM t"), vec![vec![int(2)]]);
+    drop(l);
+    cleanup(&p);
+}

@@ -8,7 +8,7 @@
 //! transaction").
 
 use super::Btree;
-use crate::error::{Error, Result};
+use crate::error::{codes, Error, Result};
 use crate::storage::pager::{JournalMode, PagerState};
 use crate::storage::wal::checkpoint::CheckpointResult;
 use crate::storage::wal::CheckpointMode;
@@ -31,7 +31,13 @@ impl Btree {
         }
         self.generation += 1;
         if into {
-            self.pager.probe_shm()?;
+            match self.pager.probe_shm() {
+                Ok(()) => {}
+                // No shared memory at all (the VFS's default open_shm): keep
+                // the mode, as SQLite does when the VFS lacks xShmMap.
+                Err(e) if e.code == codes::CANTOPEN => return Ok(None),
+                Err(e) => return Err(e),
+            }
             self.set_file_version(2)?;
             self.pager.enter_wal_mode()?;
             return Ok(Some("wal"));

@@ -7,6 +7,12 @@
 //! readers check in one read transaction that count(t) == s.total (a
 //! partial commit would break it). At the end every row is there exactly
 //! once and both engines' integrity_check says ok.
+//!
+//! Every ferrolite connection stays open until all writers are done:
+//! closing any descriptor of a file drops the *process-owned* POSIX locks
+//! this process holds on it, i.e. the locks of the rusqlite connections in
+//! this test process (ferrolite's own OFD locks are unaffected). That is a
+//! property of mixing two lock styles in one process, not of the protocol.
 mod common;
 use common::*;
 use ferrolite_engine::vfs::unix::UnixVfs;
@@ -31,7 +37,7 @@ fn lite_open(path: &str) -> rusqlite::Connection {
     l
 }
 
-fn ferro_writer(path: String, w: String) {
+fn ferro_writer(path: String, w: String, done: Arc<AtomicBool>) {
     let mut c = open(&path);
     for n in 0..PER_WRITER {
         let sql = format!("BEGIN IMMEDIATE; INSERT INTO t VALUES('{w}', {n}, randomblob(300)); UPDATE s SET total = total + 1; COMMIT;");
@@ -40,6 +46,9 @@ fn ferro_writer(path: String, w: String) {
             let r = query(&mut c, "PRAGMA wal_checkpoint(PASSIVE)").unwrap();
             assert_eq!(r[0].len(), 3);
         }
+    }
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
 
@@ -71,10 +80,11 @@ fn many_writers_and_readers_on_one_wal() {
         c.exec("PRAGMA journal_mode=WAL; CREATE TABLE t(w TEXT, n INTEGER, pad BLOB, UNIQUE(w, n)); CREATE TABLE s(total INTEGER); INSERT INTO s VALUES(0);").unwrap();
         // Keep one connection open for the whole test (so -wal stays).
         let done = Arc::new(AtomicBool::new(false));
+        let all_written = Arc::new(AtomicBool::new(false));
         let mut handles = Vec::new();
         for k in 0..2 {
-            let (p2, w) = (path.clone(), format!("f{k}"));
-            handles.push(std::thread::spawn(move || ferro_writer(p2, w)));
+            let (p2, w, d) = (path.clone(), format!("f{k}"), all_written.clone());
+            handles.push(std::thread::spawn(move || ferro_writer(p2, w, d)));
         }
         for k in 0..2 {
             let (p2, w) = (path.clone(), format!("l{k}"));
@@ -103,7 +113,6 @@ fn many_writers_and_readers_on_one_wal() {
                     // A read transaction over several statements.
                     c.exec("BEGIN").unwrap();
                     let a = query(&mut c, "SELECT count(*) FROM t").unwrap();
-                    std::thread::sleep(std::time::Duration::from_millis(2));
                     let b = query(&mut c, "SELECT total FROM s").unwrap();
                     c.exec("COMMIT").unwrap();
                     assert_eq!(a, b, "ferrolite read transaction saw two states");
@@ -124,11 +133,18 @@ fn many_writers_and_readers_on_one_wal() {
                 n
             }));
         }
-        for h in handles {
+        // rusqlite writers first; ferrolite writers keep their connections
+        // open until everyone has written (see the module doc).
+        let lite_writers: Vec<_> = handles.drain(2..).collect();
+        for h in lite_writers {
             h.join().expect("writer thread");
         }
         let out = child.wait_with_output().expect("python3 wait");
         assert!(out.status.success(), "python writer failed");
+        all_written.store(true, Ordering::Relaxed);
+        for h in handles {
+            h.join().expect("writer thread");
+        }
         done.store(true, Ordering::Relaxed);
         for r in readers {
             assert!(r.join().expect("reader thread") > 0);

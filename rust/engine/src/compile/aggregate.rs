@@ -74,22 +74,13 @@ impl<'s> Builder<'s> {
         let mut list = Vec::new();
         for a in aggs {
             let Expr::Function(fc) = a else { continue };
-            let args: Vec<Expr> = match &fc.args {
+            let mut args: Vec<Expr> = match &fc.args {
                 FunctionArgs::Star => Vec::new(),
                 FunctionArgs::List(l) => l.clone(),
             };
             let f = func::lookup(&fc.name, args.len(), true)
                 .map_err(|_| Error::sql(format!("wrong number of arguments to function {}()", fc.name)))?;
-            // JSON subtype of the (value) argument.
-            let f = match f.kind {
-                FuncKind::Aggregate(crate::func::aggregate::AggKind::JsonArray(_)) if super::expr::is_json_valued(&args[0]) => {
-                    &crate::func::aggregate::JSON_GROUP_ARRAY_J
-                }
-                FuncKind::Aggregate(crate::func::aggregate::AggKind::JsonObject(_)) if args.len() == 2 && super::expr::is_json_valued(&args[1]) => {
-                    &crate::func::aggregate::JSON_GROUP_OBJECT_J
-                }
-                _ => f,
-            };
+            let f = func::json::agg::with_subtype(f, &mut args);
             if !matches!(f.kind, FuncKind::Aggregate(_)) {
                 continue;
             }

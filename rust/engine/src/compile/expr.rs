@@ -109,27 +109,6 @@ pub fn has_subquery(e: &Expr) -> bool {
     }
 }
 
-/// P5 of a Function op: bit k set when argument k is the direct result of
-/// a JSON function or `->` (SQLite's JSON subtype; see func/json.rs).
-pub fn json_arg_mask(args: &[Expr]) -> u16 {
-    let mut m = 0u16;
-    for (k, a) in args.iter().enumerate().take(16) {
-        if is_json_valued(a) {
-            m |= 1 << k;
-        }
-    }
-    m
-}
-
-/// Is `e` a call whose result carries SQLite's JSON subtype?
-pub fn is_json_valued(e: &Expr) -> bool {
-    match e {
-        Expr::Function(fc) => func::json::returns_json(&fc.name),
-        Expr::Binary { op: BinaryOp::Arrow, .. } => true,
-        _ => false,
-    }
-}
-
 /// Is this a call of an aggregate function?
 pub fn is_agg_call(e: &Expr) -> bool {
     if let Expr::Function(fc) = e {
@@ -435,14 +414,7 @@ impl Builder<'_> {
         #[allow(clippy::let_unit_value)]
         let _unit: () = {
                 let vop = match op {
-                    BinaryOp::Arrow | BinaryOp::LongArrow => {
-                        let base = self.regs(2);
-                        self.expr(left, base)?;
-                        self.expr(right, base + 1)?;
-                        let f: &'static func::FuncDef = if *op == BinaryOp::Arrow { &func::json::ARROW } else { &func::json::LONG_ARROW };
-                        self.emit(Op::Function, 2, base as i32, t, P4::Func(f), 0);
-                        return Ok(());
-                    }
+                    BinaryOp::Arrow | BinaryOp::LongArrow => return self.json_arrow(*op, left, right, target),
                     _ => *op,
                 };
                 let rl = self.expr_reg(left)?;
@@ -697,10 +669,8 @@ impl Builder<'_> {
                     return Err(Error::sql(format!("DISTINCT aggregates must have exactly one argument")));
                 }
                 let base = self.regs(args.len());
-                for (k, a) in args.iter().enumerate() {
-                    self.expr(a, base + k)?;
-                }
-                self.emit(Op::Function, args.len() as i32, base as i32, t, P4::Func(f), json_arg_mask(args));
+                let json_args = self.call_args(&fc.name, args, base)?;
+                self.emit(Op::Function, args.len() as i32, base as i32, t, P4::Func(f), json_args);
             };
         Ok(())
     }

@@ -213,9 +213,6 @@ impl AggState {
                 self.count += 1;
             }
             AggKind::JsonObject(j) => {
-                if args[0].is_null() {
-                    return Ok(false);
-                }
                 let acc = self.text.get_or_insert_with(String::new);
                 if self.count > 0 {
                     acc.push(',');

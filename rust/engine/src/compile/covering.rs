@@ -13,12 +13,14 @@ use crate::vdbe::Op;
 use ferrolite_parser::ast::{Expr, InRhs, Over, SelectClause, WindowSpec};
 use std::rc::Rc;
 
-/// Adds the column names `e` mentions; false if it holds a subquery.
-fn names(e: &Expr, out: &mut Vec<String>) -> bool {
+/// Adds the column names `e` mentions; false if it holds a subquery that
+/// may read them (a self-contained `x IN (SELECT ...)` reads none).
+fn names(b: &Builder<'_>, e: &Expr, out: &mut Vec<String>) -> bool {
     if super::stack_exceeded() {
         return false;
     }
     match e {
+        Expr::In { expr, rhs: InRhs::Select(sel), .. } if super::or_plan::self_contained(b, sel) => return names(b, expr, out),
         Expr::Subquery(_) | Expr::Exists(_) | Expr::In { rhs: InRhs::Select(_) | InRhs::Table { .. }, .. } => return false,
         Expr::Column { column, .. } => {
             out.push(column.to_ascii_lowercase());
@@ -26,12 +28,12 @@ fn names(e: &Expr, out: &mut Vec<String>) -> bool {
         }
         Expr::Function(fc) => {
             for t in &fc.order_by {
-                if !names(&t.expr, out) {
+                if !names(b, &t.expr, out) {
                     return false;
                 }
             }
             if let Some(Over::Spec(sp)) = &fc.over {
-                if !spec_names(sp, out) {
+                if !spec_names(b, sp, out) {
                     return false;
                 }
             }
@@ -39,12 +41,12 @@ fn names(e: &Expr, out: &mut Vec<String>) -> bool {
         _ => {}
     }
     let mut ok = true;
-    super::expr::children(e, &mut |c| ok &= names(c, out));
+    super::expr::children(e, &mut |c| ok &= names(b, c, out));
     ok
 }
 
-fn spec_names(sp: &WindowSpec, out: &mut Vec<String>) -> bool {
-    sp.partition_by.iter().all(|e| names(e, out)) && sp.order_by.iter().all(|t| names(&t.expr, out))
+fn spec_names(b: &Builder<'_>, sp: &WindowSpec, out: &mut Vec<String>) -> bool {
+    sp.partition_by.iter().all(|e| names(b, e, out)) && sp.order_by.iter().all(|t| names(b, &t.expr, out))
 }
 
 /// Position in `idx` of column `col` of `t` (the rowid is after the columns).
@@ -65,12 +67,12 @@ impl Builder<'_> {
         let mut out = Vec::new();
         let all = exprs.iter().copied().chain(core.where_clause.iter()).chain(core.having.iter()).chain(joins.iter().flat_map(|j| j.on.iter()));
         for e in all {
-            if !names(e, &mut out) {
+            if !names(self, e, &mut out) {
                 return None;
             }
         }
         for w in &core.windows {
-            if !spec_names(&w.spec, &mut out) {
+            if !spec_names(self, &w.spec, &mut out) {
                 return None;
             }
         }

@@ -66,6 +66,9 @@ enum Plan {
     IndexIn(Rc<Index>, Vec<Expr>, Vec<Expr>),
     /// MULTI-INDEX OR: rowids of each branch, queued without repeats.
     OrUnion(Vec<super::or_plan::OrBranch>),
+    /// `x IN (SELECT ...)` (self-contained): the subquery's values, once in
+    /// a set, seek the rowid (None) or the index's leading column.
+    InSub(Option<Rc<Index>>, Box<ferrolite_parser::ast::Select>),
     /// An automatic index built on the fly (see autoindex.rs).
     Auto(super::autoindex::AutoIndex),
 }
@@ -451,6 +454,11 @@ impl Builder<'_> {
 
     /// A plan from an OR term of the level (see or_plan.rs), else a scan.
     fn or_plan(&self, level: usize, si: usize, terms: &[&Expr]) -> Plan {
+        if self.frames.last().map_or(true, |f| f.rowid_order.is_none() && f.index_order.is_none()) {
+            if let Some((idx, sel)) = self.in_subquery_use(si, terms) {
+                return Plan::InSub(idx, sel);
+            }
+        }
         for t in terms {
             match self.or_use(t, si, level) {
                 Some(super::or_plan::OrUse::In(col, items)) => {
@@ -579,7 +587,7 @@ impl Builder<'_> {
             }
         }
         let covering = match &plan {
-            Plan::Index(idx, ..) | Plan::IndexIn(idx, ..) => self.index_covers(&src.table, idx),
+            Plan::Index(idx, ..) | Plan::IndexIn(idx, ..) | Plan::InSub(Some(idx), _) => self.index_covers(&src.table, idx),
             _ => false,
         };
         let cov = if covering { "COVERING " } else { "" };
@@ -587,6 +595,11 @@ impl Builder<'_> {
             Plan::Scan => format!("SCAN {}", src.name),
             Plan::Rowid(_) | Plan::RowidIn(_) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
             Plan::OrUnion(_) => "MULTI-INDEX OR".to_string(),
+            Plan::InSub(None, _) => format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", src.name),
+            Plan::InSub(Some(idx), _) => {
+                let c = src.table.columns.get(idx.columns[0].column).map_or("<expr>", |c| c.name.as_str());
+                format!("SEARCH {} USING {cov}INDEX {} ({c}=?)", src.name, idx.name)
+            }
             Plan::Auto(ai) => format!("SEARCH {} USING AUTOMATIC COVERING INDEX ({}=?)", src.name, src.table.columns[ai.col].name),
             Plan::RowidRange(lo, hi) => {
                 let mut parts = Vec::new();
@@ -729,6 +742,49 @@ impl Builder<'_> {
                 top = self.here();
             }
             Plan::IndexIn(..) => top = 0,
+            Plan::InSub(idx, sel) => {
+                // The subquery's values, once per statement, into a set.
+                let set = self.cursor();
+                let once = self.op(Op::Once, 0, 0, 0);
+                let coll = crate::storage::record::Collation::Binary;
+                let ki = Rc::new(crate::storage::record::KeyInfo { collations: vec![coll], desc: vec![false] });
+                self.emit(Op::OpenEphemeral, set, 1, 0, P4::KeyInfo(ki), 0);
+                let aff = match idx {
+                    None => Affinity::Integer,
+                    Some(i) => src.table.columns[i.columns[0].column].affinity,
+                };
+                let mut d = super::select::Dest::Set { cursor: set, affinity: aff };
+                self.subselect(sel, &mut d)?;
+                self.patch(once);
+                exits.push(self.op(Op::Rewind, set, 0, 0));
+                let k = self.reg();
+                match idx {
+                    None => {
+                        top = self.here();
+                        self.op(Op::Column, set, 0, k as i32);
+                        nexts.push(self.op(Op::SeekRowid, cur, 0, k as i32));
+                        idx_cur = Some(set);
+                    }
+                    Some(idx) => {
+                        let ic = self.cursor();
+                        self.emit(Op::OpenRead, ic, idx.root as i32, 0, P4::KeyInfo(idx.key_info.clone()), 0);
+                        let outer_top = self.here();
+                        self.op(Op::Column, set, 0, k as i32);
+                        inner_exits.push(self.emit(Op::SeekGE, ic, 0, k as i32, P4::Int64(1), 0));
+                        top = self.here();
+                        inner_exits.push(self.emit(Op::IdxGT, ic, 0, k as i32, P4::Int64(1), 0));
+                        if covering {
+                            self.redirect_to_index(cur, ic, &src.table, idx);
+                        } else {
+                            let rr = self.reg();
+                            self.op(Op::IdxRowid, ic, rr as i32, 0);
+                            nexts.push(self.op(Op::SeekRowid, cur, 0, rr as i32));
+                        }
+                        idx_cur = Some(ic);
+                        in_loop = Some((set, outer_top));
+                    }
+                }
+            }
             Plan::Auto(ai) => {
                 let (sorter, t) = self.emit_auto_index(cur, &src.table, ai, &mut exits)?;
                 top = t;
@@ -921,10 +977,10 @@ impl Builder<'_> {
                 let desc = self.frames.last().and_then(|f| f.index_order.as_ref().map(|o| o.1)) == Some(true);
                 self.op(if desc { Op::Prev } else { Op::Next }, idx_cur.unwrap_or(0), top, 0);
             }
-            Plan::OrUnion(_) | Plan::Auto(_) => {
+            Plan::OrUnion(_) | Plan::Auto(_) | Plan::InSub(None, _) => {
                 self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
             }
-            Plan::IndexIn(..) => {
+            Plan::IndexIn(..) | Plan::InSub(Some(_), _) => {
                 self.op(Op::Next, idx_cur.unwrap_or(0), top, 0);
                 self.patch_all(&inner_exits);
                 if let Some((set, outer_top)) = in_loop {

@@ -149,3 +149,101 @@ impl Builder<'_> {
         Ok(queue)
     }
 }
+
+/// Is `sel` a plain SELECT over tables whose every column reference names
+/// one of its own tables (so it can run once, before the loops)?
+pub(super) fn self_contained(b: &Builder<'_>, sel: &ferrolite_parser::ast::Select) -> bool {
+    use ferrolite_parser::ast::{FromItem, ResultColumn, SelectCore};
+    if sel.with.is_some() || !sel.body.compounds.is_empty() {
+        return false;
+    }
+    let SelectCore::Select(core) = &sel.body.first else { return false };
+    let mut tables: Vec<(String, Rc<crate::schema::Table>)> = Vec::new();
+    fn collect(b: &Builder<'_>, f: &FromItem, out: &mut Vec<(String, Rc<crate::schema::Table>)>) -> bool {
+        match f {
+            FromItem::Table { name, alias, .. } if name.schema.is_none() && !b.ctes.iter().any(|c| c.name.eq_ignore_ascii_case(&name.name)) => {
+                match b.schema.table(&name.name) {
+                    Some(t) => {
+                        out.push((alias.clone().unwrap_or_else(|| name.name.clone()), Rc::new((**t).clone())));
+                        true
+                    }
+                    None => false,
+                }
+            }
+            FromItem::Join { left, right, .. } => collect(b, left, out) && collect(b, right, out),
+            _ => false,
+        }
+    }
+    match &core.from {
+        Some(f) if collect(b, f, &mut tables) => {}
+        _ => return false,
+    }
+    fn ok(e: &Expr, tables: &[(String, Rc<crate::schema::Table>)]) -> bool {
+        if super::stack_exceeded() || super::expr::has_subquery(e) {
+            return false;
+        }
+        if let Expr::Function(fc) = e {
+            if fc.over.is_some() || !fc.order_by.is_empty() {
+                return false;
+            }
+        }
+        if let Expr::Column { schema, table, column, .. } = e {
+            if schema.is_some() {
+                return false;
+            }
+            let has = |t: &crate::schema::Table| t.column_index(column).is_some() || super::resolve::is_rowid_name(column);
+            return match table {
+                Some(q) => tables.iter().any(|(n, t)| n.eq_ignore_ascii_case(q) && has(t)),
+                None => tables.iter().any(|(_, t)| has(t)),
+            };
+        }
+        let mut good = true;
+        super::expr::children(e, &mut |c| good &= ok(c, tables));
+        good
+    }
+    let cols_ok = core.columns.iter().all(|c| match c {
+        ResultColumn::Expr { expr, .. } => ok(expr, &tables),
+        _ => false,
+    });
+    cols_ok
+        && core.columns.len() == 1
+        && core.where_clause.iter().all(|e| ok(e, &tables))
+        && core.group_by.iter().all(|e| ok(e, &tables))
+        && core.having.iter().all(|e| ok(e, &tables))
+        && sel.order_by.iter().all(|t| ok(&t.expr, &tables))
+        && sel.limit.as_ref().map_or(true, |l| ok(&l.limit, &tables) && l.offset.iter().all(|o| ok(o, &tables)))
+}
+
+impl Builder<'_> {
+    /// `x IN (SELECT ...)` driving the loop over source `si`: the rowid, or
+    /// the leading column (numeric affinity, so the column's affinity applied
+    /// to the subquery's values is the comparison's) of an index; the
+    /// subquery must be self-contained.
+    pub(super) fn in_subquery_use(&self, si: usize, terms: &[&Expr]) -> Option<(Option<Rc<Index>>, Box<ferrolite_parser::ast::Select>)> {
+        let src = &self.frames.last()?.sources[si];
+        if src.table.without_rowid {
+            return None;
+        }
+        for t in terms {
+            let Expr::In { expr, not: false, rhs: ferrolite_parser::ast::InRhs::Select(sel) } = t else { continue };
+            if !self_contained(self, sel) {
+                continue;
+            }
+            match self.source_column_pub(expr, si) {
+                Some(ColRef::Rowid { .. }) => return Some((None, sel.clone())),
+                Some(ColRef::Column { col, .. }) if src.table.columns[col].affinity.is_numeric() => {
+                    let idx = src.table.indexes.iter().find(|i| {
+                        self.index_allowed(src.cursor, &i.name)
+                            && i.partial.is_none()
+                            && i.columns.first().map_or(false, |ic| ic.expr.is_none() && ic.column == col)
+                    });
+                    if let Some(i) = idx {
+                        return Some((Some(i.clone()), sel.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}

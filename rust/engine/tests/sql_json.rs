@@ -149,6 +149,13 @@ INSERT INTO t VALUES (1, 'a', 'x', 1, '{\"n\":1,\"tags\":[\"p\",\"q\"]}'), (2, '
 
 #[test]
 fn hostile_nesting_is_bounded() {
+    // Release: on a thread with the 1 MiB stack the wasm build has. Debug
+    // builds use about twice the stack per level, so they get 2 MiB.
+    let stack = if cfg!(debug_assertions) { 2 << 20 } else { 1 << 20 };
+    std::thread::Builder::new().stack_size(stack).spawn(hostile_nesting).expect("spawn").join().expect("no overflow");
+}
+
+fn hostile_nesting() {
     let mut f = mem();
     let l = lite();
     let mut bad = Vec::new();
@@ -156,13 +163,35 @@ fn hostile_nesting_is_bounded() {
         for (o, c) in [("[", "]"), ("{\"a\":", "}")] {
             let doc = format!("{}1{}", o.repeat(depth), c.repeat(depth));
             let p = [Value::Text(doc)];
-            for sql in ["SELECT json_valid(?1)", "SELECT json(?1) IS NOT NULL", "SELECT json_error_position(?1)", "SELECT json_array_length(?1)"] {
+            for sql in [
+                "SELECT json_valid(?1)",
+                "SELECT json(?1) IS NOT NULL",
+                "SELECT json_error_position(?1)",
+                "SELECT json_array_length(?1)",
+                "SELECT length(json_set(?1, '$[0]', json(?1)))",
+                "SELECT length(json_array(json(?1), json(?1)))",
+                "SELECT length(json_patch(?1, ?1))",
+                "SELECT length(json_pretty(?1))",
+                "SELECT json_remove(?1, '$[0][0][0]') IS NOT NULL",
+            ] {
                 if let Some(d) = diff(&mut f, &l, sql, &p) {
                     bad.push(format!("depth {depth} {o}: {}", d.chars().take(300).collect::<String>()));
                 }
             }
         }
     }
+    // Deep editing paths: SQLite's results up to our bound of 1000 steps.
+    for steps in [10usize, 500, 999] {
+        let p = [Value::Text(format!("${}", ".a".repeat(steps)))];
+        for sql in ["SELECT json_set('{}', ?1, 1)", "SELECT json_insert('[]', ?1, 1)", "SELECT json_remove('{}', ?1)", "SELECT json_extract('{}', ?1)"] {
+            if let Some(d) = diff(&mut f, &l, sql, &p) {
+                bad.push(format!("path of {steps}: {}", d.chars().take(300).collect::<String>()));
+            }
+        }
+    }
+    let long = format!("${}", ".a".repeat(200_000));
+    let r = query_params(&mut f, "SELECT json_set('{}', ?1, 1)", &[Value::Text(long)]);
+    assert_eq!(r, Err((1, "JSON path too deep".to_string())));
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 

@@ -24,6 +24,12 @@ pub fn malformed() -> Error {
     Error::sql("malformed JSON")
 }
 
+/// An editing path with more steps than `path::MAX_PATH_STEPS` (our
+/// bound; SQLite has none).
+fn too_deep() -> Error {
+    Error::sql("JSON path too deep")
+}
+
 fn bad_path(p: &str) -> Error {
     Error::sql(format!("bad JSON path: '{}'", p.replace('\'', "''")))
 }
@@ -299,6 +305,7 @@ fn edit_fn(env: &mut FuncEnv<'_>, a: &[Value], mode: Mode, name: &str) -> R {
     for k in (1..a.len()).step_by(2) {
         let Some(p) = path_arg(&a[k])? else { continue };
         let v = value_node(&a[k + 1], is_subtyped(env, k + 1))?;
+        path::check_depth(&p).map_err(|_| too_deep())?;
         path::edit(&mut root, &p[1..], v, mode).map_err(|_| bad_path(&p))?;
     }
     Ok(Value::Text(root.render()))
@@ -324,6 +331,7 @@ pub fn json_remove(_: &mut FuncEnv<'_>, a: &[Value]) -> R {
         if p.len() == 1 {
             return Ok(Value::Null);
         }
+        path::check_depth(&p).map_err(|_| too_deep())?;
         path::remove(&mut root, &p[1..]).map_err(|_| bad_path(&p))?;
     }
     Ok(Value::Text(root.render()))

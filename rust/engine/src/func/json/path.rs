@@ -121,8 +121,24 @@ fn substructure(tail: &str, value: Node, mode: Mode) -> PR<Option<Node>> {
     Ok(done.then_some(c))
 }
 
+/// Most steps an editing path may have: bounds the recursion of `edit`
+/// and `remove` and the depth of the trees they build (SQLite has no such
+/// limit; deeper paths fail "JSON path too deep" instead of risking the
+/// stack).
+pub const MAX_PATH_STEPS: usize = 1000;
+
+/// Fails when `p` has more than `MAX_PATH_STEPS` steps (counted by their
+/// leading '.' or '[', an upper bound).
+pub fn check_depth(p: &str) -> PR<()> {
+    if p.bytes().filter(|&c| c == b'.' || c == b'[').count() > MAX_PATH_STEPS {
+        return Err(PathError);
+    }
+    Ok(())
+}
+
 /// Applies one insert/replace/set edit at path `p` (after `$`). Returns
-/// whether the path was found or created.
+/// whether the path was found or created. Callers bound `p` with
+/// `check_depth`.
 pub fn edit(n: &mut Node, p: &str, value: Node, mode: Mode) -> PR<bool> {
     if p.is_empty() {
         if mode != Mode::Insert {

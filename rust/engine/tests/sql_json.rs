@@ -113,6 +113,22 @@ fn constructors_and_subtypes_match_sqlite() {
         "SELECT json('[1,2]') = '[1,2]', typeof(json('1')), typeof(json_extract('1', '$')), typeof(json_extract('1.0', '$')), json_extract('\"x\"', '$') || 'y'",
         "SELECT json_array_length('[1,2,3]'), json_array_length('{\"a\":1}'), json_array_length('[[1,2]]', '$[0]'), json_array_length('[1]', '$[3]')",
         "SELECT json_error_position('[1,2'), json_error_position('{\"a\":1,}'), json_error_position('é[x]'), json_error_position('[1] 2'), json_error_position('')",
+        "SELECT json_set('{\"a\\\"b\":1}', '$.\"a\\\"b\"', 2), json_remove('{\"é\":1,\"b\":2}', '$.é'), json_extract('{\"é\":[1]}', '$.é[0]'), json_set('{}', '$.\"a.b\"', 1)",
+        "SELECT json_patch('{\"a\":1,\"a\":2}', '{\"a\":3}'), json_patch('{\"a\":[1]}', '{\"a\":{\"b\":1}}'), json_patch('1', '2'), json_patch('{\"a\":{\"b\":1}}', '{\"a\":{\"b\":null}}')",
+        "SELECT json_array(json_extract('[1e400]', '$[0]')), json_extract('[1e400]', '$[0]'), json_extract('[-1e400]', '$[0]'), json_quote(json_extract('[0.1]', '$[0]'))",
+        "SELECT json('{\"a\":0x10,b:.5,c:5.,d:+1,e:''x'',f:\"\\x41\",g:Infinity,h:-Infinity,i:NaN}'), json_extract('{a:0x10}', '$.a'), json_type('[0x10]', '$[0]')",
+        "SELECT json('[1,2,]'), json('{\"a\":1,}'), json('// c\n[1]'), json('[1/*x*/,2]'), json(char(160) || '[1]'), json_valid('[1]\n', 1), json_valid(char(160) || '[1]', 1)",
+        "SELECT json('\"a\\' || char(10) || 'b\"'), json('\"\\v\\0\"'), json('\"\\''\"'), json('''a\"b'''), json_extract('''a\"b''', '$')",
+        "SELECT json_insert('[1,2]', '$[#]', 3, '$[#]', 4), json_set('[1,2]', '$[#-1]', 9), json_remove('[1,2,3]', '$[#-1]', '$[#-1]'), json_replace('[1,2]', '$[#]', 3)",
+        "SELECT json_set('{\"a\":1}', '$.a', json('[1]'), '$.b', '[2]'), json_set('{}', '$.x', json_extract('{\"y\":\"str\"}', '$.y')), json_set('{}', '$.x', json_extract('{\"y\":[1]}', '$.y'))",
+        "SELECT json_object('a', json_quote('q'), 'b', json_quote(json_quote('q'))), json_array(json('null'), json('true'), json('\"s\"'), json(' 5 '))",
+        "SELECT json_type('9223372036854775808'), json_extract('9223372036854775808', '$'), json_extract('-9223372036854775808', '$'), json_extract('-9223372036854775809', '$'), json_extract('1e5', '$'), typeof(json_extract('1e5', '$'))",
+        "SELECT json_array(9223372036854775807, -9223372036854775808, 1.5e300, 5e-324, 1.0, 100.0, 1e15, 123456789012345.6)",
+        "SELECT json_array(json_extract('{\"a\":\"123\"}', '$.a'), json_extract('{\"a\":\"true\"}', '$.a'), json_extract('{\"a\":\"\\\"q\\\"\"}', '$.a'))",
+        "SELECT json_group_array(x) FROM (SELECT json_extract(value, '$') AS x FROM (SELECT '[1]' AS value))",
+        "SELECT '{\"a\":[1,{\"b\":2}]}' -> '$.a[1]' ->> 'b', '{\"a\":1}' -> '$', '[[1]]' -> 0 -> 0, '{\"x y\":1}' -> 'x y', '{\"a\":1}' ->> '[0]'",
+        "SELECT hex(json_extract('\"\\v\"', '$')), hex('\"\\v\"' ->> '$'), json_array(json_extract('[\"\\v\"]', '$[0]')), json_extract('[\"\\v\"]', '$')",
+        "SELECT json_valid('{}', 4), json_valid(x'0c', 4), json_valid(x'0c', 8), json_valid(x'0c', 1), json_array_length(x'0b'), json(x'3331'), json(x'13'), json_type(x'0a')",
     ]);
 }
 

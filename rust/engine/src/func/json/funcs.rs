@@ -207,7 +207,8 @@ pub fn json_extract_quoted(env: &mut FuncEnv<'_>, a: &[Value]) -> R {
         let Some(root) = arg_node(&a[0])? else { return Ok(Value::Null) };
         let Some(p) = path_arg(&a[1])? else { return Ok(Value::Null) };
         return Ok(match find(&root, &p)? {
-            Some(n @ Node::Str(_)) => Value::Text(n.render()),
+            // the SQL string json_extract() returns, as a consumer quotes it
+            Some(Node::Str(t)) => Value::Text(format!("\"{}\"", escape(&unescape(t)))),
             Some(n) => node_value(n),
             None => Value::Null,
         });

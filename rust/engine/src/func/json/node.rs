@@ -60,7 +60,7 @@ impl Node {
             Node::Int(t) | Node::Real(t) => out.push_str(t),
             Node::Str(t) => {
                 out.push('"');
-                out.push_str(t);
+                push_str_text(t, out);
                 out.push('"');
             }
             Node::Arr(items) => {
@@ -80,7 +80,7 @@ impl Node {
                         out.push(',');
                     }
                     out.push('"');
-                    out.push_str(key);
+                    push_str_text(key, out);
                     out.push_str("\":");
                     v.render_into(out);
                 }
@@ -113,7 +113,7 @@ impl Node {
                     }
                     push_indent(out, indent, level + 1);
                     out.push('"');
-                    out.push_str(key);
+                    push_str_text(key, out);
                     out.push_str("\": ");
                     v.render_pretty(indent, level + 1, out);
                 }
@@ -123,6 +123,29 @@ impl Node {
             }
             other => other.render_into(out),
         }
+    }
+}
+
+/// Writes a string's canonical text. The one JSON5 escape kept in the
+/// tree, `\v`, is written as `\u0009` — what SQLite 3.46 writes for it
+/// (while decoding it as U+000B).
+fn push_str_text(t: &str, out: &mut String) {
+    if !t.contains("\\v") {
+        out.push_str(t);
+        return;
+    }
+    let mut esc = false;
+    for c in t.chars() {
+        if esc {
+            esc = false;
+            if c == 'v' {
+                out.push_str("u0009");
+                continue;
+            }
+        } else if c == '\\' {
+            esc = true;
+        }
+        out.push(c);
     }
 }
 

@@ -276,7 +276,9 @@ impl<'a> Parser<'a> {
                             self.i += 2;
                         }
                         b'v' => {
-                            out.push_str("\\u000b");
+                            // kept as \v: rendered as SQLite renders it
+                            // (\u0009), decoded as U+000B (see node.rs)
+                            out.push_str("\\v");
                             self.i += 2;
                         }
                         b'0' if !self.s.get(self.i + 2).is_some_and(|b| b.is_ascii_digit()) => {

@@ -260,7 +260,7 @@ pub fn json_array(env: &mut FuncEnv<'_>, a: &[Value]) -> R {
 }
 
 pub fn json_object(env: &mut FuncEnv<'_>, a: &[Value]) -> R {
-    if a.len() % 2 != 0 {
+    if !a.len().is_multiple_of(2) {
         return Err(Error::sql("json_object() requires an even number of arguments"));
     }
     let mut members = Vec::with_capacity(a.len() / 2);
@@ -299,7 +299,7 @@ fn edit_fn(env: &mut FuncEnv<'_>, a: &[Value], mode: Mode, name: &str) -> R {
     if a.is_empty() {
         return Ok(Value::Null);
     }
-    if a.len() % 2 == 0 {
+    if a.len().is_multiple_of(2) {
         return Err(Error::sql(format!("json_{name}() needs an odd number of arguments")));
     }
     let Some(mut root) = arg_node(&a[0])? else { return Ok(Value::Null) };

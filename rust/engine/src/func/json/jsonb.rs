@@ -61,11 +61,11 @@ fn element(b: &[u8], i: usize, depth: usize) -> Option<(Node, usize)> {
     let p = &b[i + n..i + n + sz];
     let end = i + n + sz;
     let node = match b[i] & 0x0f {
-        0 | 1 | 2 if sz != 0 => return None,
+        0..=2 if sz != 0 => return None,
         0 => Node::Null,
         1 => Node::True,
         2 => Node::False,
-        3 | 4 | 5 | 6 => {
+        3..=6 => {
             let t = text(p)?;
             match super::parse::parse(t).ok()?.node {
                 n @ (Node::Int(_) | Node::Real(_)) => n,

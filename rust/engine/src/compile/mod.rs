@@ -34,6 +34,7 @@ pub mod loops;
 pub mod pragma_table;
 pub mod pragma;
 pub mod pragma_fk;
+pub mod pragma_storage;
 pub mod pragma_wal;
 pub mod reindex;
 pub mod resolve;
@@ -41,6 +42,7 @@ pub mod select;
 pub mod strict;
 pub mod or_plan;
 pub mod outer_join;
+pub mod vacuum;
 pub mod window;
 pub mod without_rowid;
 
@@ -437,7 +439,7 @@ fn compile_stmt(b: &mut Builder<'_>, stmt: &Stmt, schema: &Schema, sql: &str, st
         Stmt::Rollback { savepoint: Some(name) } => {
             b.emit(Op::Savepoint, 2, 0, 0, P4::Text(name.clone()), 0);
         }
-        Stmt::Vacuum { .. } => return Err(Error::sql("VACUUM is not supported yet")),
+        Stmt::Vacuum { schema: s, into } => vacuum::compile_vacuum(b, s.as_deref(), into.as_ref())?,
         Stmt::Attach { .. } | Stmt::Detach { .. } => return Err(Error::sql("ATTACH is not supported yet")),
     }
     Ok(())

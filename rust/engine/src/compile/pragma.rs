@@ -93,6 +93,9 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
         }
         return Ok(());
     }
+    if super::pragma_storage::compile(b, &lname, value)? {
+        return Ok(());
+    }
     match lname.as_str() {
         "page_size" | "page_count" => {
             if value.is_none() || lname == "page_count" {
@@ -300,8 +303,8 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                 }
             }
         }
-        "encoding" | "recursive_triggers" | "secure_delete"
-        | "temp_store" | "auto_vacuum" | "automatic_index" | "case_sensitive_like"
+        "encoding" | "recursive_triggers"
+        | "temp_store" | "automatic_index" | "case_sensitive_like"
             if value.is_none() =>
         {
             let v = match lname.as_str() {

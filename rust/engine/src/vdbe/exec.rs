@@ -1378,6 +1378,17 @@ impl Vm {
                         _ => return Err(internal("bad cursor")),
                     }
                 }
+                Op::StoragePragma => {
+                    let arg = match insn.p4 {
+                        P4::Int64(n) => Some(n),
+                        _ => None,
+                    };
+                    self.regs[u2] = Value::Integer(bt.storage_pragma(p3, arg)?);
+                }
+                Op::Vacuum => {
+                    let into = if p1 > 0 { Some(self.regs[u1].clone()) } else { None };
+                    super::vacuum::run(bt, db, into)?;
+                }
                 Op::IntegrityCk => {
                     let roots: Vec<(u32, TreeKind)> = match &insn.p4 {
                         P4::Roots(r) => r.iter().map(|&(p, idx)| (p, if idx { TreeKind::Index } else { TreeKind::Table })).collect(),

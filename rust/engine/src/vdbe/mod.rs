@@ -13,6 +13,7 @@ pub mod fkey;
 pub mod opcode;
 pub mod pragma_rows;
 pub mod program;
+mod vacuum;
 pub mod window;
 
 use crate::schema::Schema;

@@ -144,6 +144,8 @@ opcodes! {
     FkIfZero => "Jump to P2 if the FK counter (deferred if P1, else the statement's) is zero; P3 = 1: jump if defer_foreign_keys is off, 2: if it is on.",
     Program => "Run sub-program P2 (FK actions) with r[P1..P1+P3] copied to its registers 1..=P3.",
     FkPragma => "PRAGMA foreign_keys (P1=0) / defer_foreign_keys (P1=1): set to P2 if P2 >= 0; else r[P3] = the setting.",
+    StoragePragma => "Storage pragma P3 (Btree::storage_pragma: 1 auto_vacuum, 2 incremental_vacuum, 3 secure_delete, 4 cache_spill, 5 journal_size_limit) with the argument P4 (an integer) if any; r[P2] = the value in force.",
+    Vacuum => "VACUUM the database, or VACUUM INTO the file named by r[P1] when P1 > 0; re-reads the schema.",
     Noop => "Do nothing.",
 }
 

@@ -138,9 +138,12 @@ impl Btree {
 
     fn store_node_at(&mut self, pgno: u32, node: &Node) -> Result<()> {
         let usable = self.pager.usable_size() as usize;
-        let p = self.pager.write(pgno)?;
-        let mut d = p.borrow_mut();
-        page::store_node(&mut d, pgno, usable, node)
+        {
+            let p = self.pager.write(pgno)?;
+            let mut d = p.borrow_mut();
+            page::store_node(&mut d, pgno, usable, node)?;
+        }
+        self.ptrmap_children(pgno)
     }
 
     /// Restores the invariants after the page at the end of `path` got the

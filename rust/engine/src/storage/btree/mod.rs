@@ -13,24 +13,30 @@
 //!   its only child's content back when it fits, which on page 1, with its
 //!   100-byte header, it may not: such a root stays a cell-less interior
 //!   page, as SQLite allows).
-//! - Only files without auto_vacuum are written (auto_vacuum files are
-//!   read-only here). WAL mode is the pager's; `wal` switches to it.
+//! - auto_vacuum files (header offset 52 non-zero; `av`) keep their
+//!   pointer map exact on every allocation, free and cell/child move
+//!   (`ptrmap`, `autovacuum`).
+//! - WAL mode is the pager's; `wal` switches to it.
 //! - `generation` changes whenever any tree content changes; cursors compare
 //!   it with the value they saw and re-seek to their saved key when it moved.
 //! - Page numbers read from disk are validated before use; tree descent is
 //!   bounded by `MAX_DEPTH`.
 
+mod autovacuum;
 mod balance;
 mod cursor;
 mod freelist;
 mod integrity;
 mod overflow;
 pub mod page;
+mod pragmas;
+mod ptrmap;
+mod vacuum;
 mod wal;
 
 pub use cursor::BtCursor;
 
-use crate::error::{codes, Error, Result};
+use crate::error::{Error, Result};
 use crate::storage::pager::header;
 use crate::storage::pager::{Pager, PagerState};
 use crate::storage::varint::{get_u32, put_u32};
@@ -131,6 +137,15 @@ pub enum SeekOp {
 pub struct Btree {
     pub(crate) pager: Pager,
     pub(crate) generation: u64,
+    /// The open file is an auto_vacuum file (refreshed at begin_write).
+    pub(crate) av: bool,
+    /// auto_vacuum mode a new database gets with page 1 (0/1/2).
+    pub(crate) new_av: u8,
+    /// Last mode asked for by PRAGMA auto_vacuum (VACUUM applies it).
+    pub(crate) next_av: Option<u8>,
+    /// PRAGMA secure_delete: 0 off, 1 on (freed pages and cells zeroed),
+    /// 2 FAST (cells zeroed within b-tree pages only).
+    pub(crate) secure_delete: u8,
 }
 
 impl Btree {
@@ -138,7 +153,7 @@ impl Btree {
     /// beyond what is needed to validate that it is a database.
     pub fn open(vfs: Rc<dyn Vfs>, path: &str, opts: BtreeOptions) -> Result<Btree> {
         let pager = Pager::open(vfs, path, opts.read_only, opts.create, opts.page_size, opts.cache_size)?;
-        Ok(Btree { pager, generation: 1 })
+        Ok(Btree { pager, generation: 1, av: false, new_av: 0, next_av: None, secure_delete: 0 })
     }
 
     /// Starts a read transaction: SHARED lock, hot-journal recovery, cache
@@ -158,26 +173,6 @@ impl Btree {
             self.generation += 1;
         }
         self.pager.begin_write()?;
-        if self.pager.db_size() > 0 {
-            // auto_vacuum files keep pointer-map pages this b-tree does not
-            // maintain yet: writing would corrupt them.
-            let largest_root = {
-                let p = self.pager.get(1)?;
-                let d = p.borrow();
-                get_u32(&d, Meta::LargestRootPage.offset())
-            };
-            if largest_root != 0 {
-                if had_txn {
-                    self.pager.abandon_write()?;
-                } else {
-                    self.pager.rollback()?;
-                }
-                return Err(Error::new(
-                    codes::READONLY,
-                    "attempt to write a readonly database (auto_vacuum databases are read-only in ferrolite for now)",
-                ));
-            }
-        }
         if self.pager.db_size() == 0 {
             // A new database: page 1 holds the header and the empty schema table.
             let pgno = self.pager.append_page()?;
@@ -188,7 +183,10 @@ impl Btree {
             let mut d = p.borrow_mut();
             header::init_new(&mut d, ps);
             init_page(&mut d, 1, PT_LEAF_TABLE, usable);
+            put_u32(&mut d, Meta::LargestRootPage.offset(), u32::from(self.new_av != 0));
+            put_u32(&mut d, Meta::IncrementalVacuum.offset(), u32::from(self.new_av == 2));
         }
+        self.av = self.read_av_flags()?.0;
         Ok(())
     }
 
@@ -197,6 +195,9 @@ impl Btree {
     /// readers keep the PENDING->EXCLUSIVE step from completing; the
     /// transaction stays open then and commit may be retried.
     pub fn commit(&mut self) -> Result<()> {
+        if self.pager.state() == PagerState::Write {
+            self.autovacuum_commit()?;
+        }
         self.pager.commit()
     }
 
@@ -239,7 +240,7 @@ impl Btree {
     /// Allocates a new empty b-tree root page; requires a write txn.
     pub fn create_tree(&mut self, kind: TreeKind) -> Result<u32> {
         self.require_write()?;
-        let pgno = self.allocate_page()?;
+        let pgno = if self.av { self.allocate_root_av()? } else { self.allocate_page()? };
         let usable = self.pager.usable_size() as usize;
         let p = self.pager.write(pgno)?;
         let ptype = if kind == TreeKind::Table { PT_LEAF_TABLE } else { PT_LEAF_INDEX };
@@ -255,7 +256,11 @@ impl Btree {
             return Err(Error::misuse("cannot drop the schema table"));
         }
         self.clear_tree(root)?;
-        self.free_page(root)?;
+        if self.av {
+            self.free_root_av(root)?;
+        } else {
+            self.free_page(root)?;
+        }
         self.generation += 1;
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! size, so a corrupt chain (cycle, bad pointer) is an error, not a hang.
 
 use super::page::{local_size, CellInfo};
+use super::ptrmap::{PTRMAP_OVERFLOW1, PTRMAP_OVERFLOW2};
 use super::{Btree, TreeKind};
 use crate::error::{Error, Result};
 use crate::storage::varint::{self, get_u32, put_u32};
@@ -39,10 +40,18 @@ impl Btree {
             pages.push(self.allocate_page()?);
         }
         for (i, chunk) in rest.chunks(per).enumerate() {
-            let p = self.pager.write(pages[i])?;
-            let mut d = p.borrow_mut();
-            put_u32(&mut d, 0, pages.get(i + 1).copied().unwrap_or(0));
-            d[4..4 + chunk.len()].copy_from_slice(chunk);
+            {
+                let p = self.pager.write(pages[i])?;
+                let mut d = p.borrow_mut();
+                put_u32(&mut d, 0, pages.get(i + 1).copied().unwrap_or(0));
+                d[4..4 + chunk.len()].copy_from_slice(chunk);
+            }
+            if self.av {
+                // The first page's parent is the b-tree page the cell lands
+                // on: set when the cell is placed (ptrmap_cell / children).
+                let (ty, parent) = if i == 0 { (PTRMAP_OVERFLOW1, 0) } else { (PTRMAP_OVERFLOW2, pages[i - 1]) };
+                self.ptrmap_put(pages[i], ty, parent)?;
+            }
         }
         Ok(pages[0])
     }

@@ -136,6 +136,15 @@ pub struct Pager {
     exclusive: bool,
     /// WAL mode (see `wal_mode`).
     walst: wal_mode::WalState,
+    /// PRAGMA cache_spill: whether dirty pages may be written before
+    /// commit, and the cache size in pages past which they are (SQLite's
+    /// szSpill; the cache limit when smaller).
+    cache_spill: bool,
+    spill_size: u32,
+    /// PRAGMA journal_size_limit: a kept (PERSIST, or exclusive-mode
+    /// DELETE) journal is cut to this many bytes at the end of a
+    /// transaction; -1 = no limit.
+    journal_size_limit: i64,
 }
 
 /// PRAGMA journal_mode. WAL is the write-ahead log (`wal_mode`); the
@@ -178,6 +187,11 @@ impl JournalMode {
         }
     }
 }
+
+/// Bytes SQLite 3.46 (64-bit) counts per cached page on top of the page
+/// itself when it turns a negative cache size (KiB) into pages for
+/// PRAGMA cache_spill (szPage + szExtra in pcache.c).
+pub const PAGE_OVERHEAD: i64 = 0;
 
 fn cache_pages(cache_size: i64, page_size: u32) -> usize {
     if cache_size >= 0 {
@@ -224,6 +238,9 @@ impl Pager {
             max_page_count: 0xffff_fffe,
             exclusive: false,
             walst: wal_mode::WalState::new(path),
+            cache_spill: true,
+            spill_size: 1,
+            journal_size_limit: -1,
         };
         // Validate what is there now; sizes are read at begin_read, after
         // any hot-journal recovery.
@@ -593,7 +610,10 @@ impl Pager {
     /// taking EXCLUSIVE, without waiting) so they can be evicted. If the
     /// lock is not available now, the cache just grows.
     fn maybe_spill(&mut self) -> Result<()> {
-        if !self.cache.take_spill_wanted() || self.state != PagerState::Write || self.walst.wal.is_some() {
+        if !self.cache.take_spill_wanted() || self.state != PagerState::Write || self.walst.wal.is_some() || !self.cache_spill {
+            return Ok(());
+        }
+        if self.cache.len() <= self.spill_size as usize {
             return Ok(());
         }
         if self.journal.is_none() {
@@ -712,6 +732,9 @@ impl Pager {
                 let sync = if self.journal_mode == JournalMode::Truncate {
                     j.truncate(0)?;
                     self.synchronous >= 2
+                } else if self.journal_size_limit == 0 {
+                    j.truncate(0)?;
+                    self.synchronous >= 1
                 } else {
                     if j.size()? > 0 {
                         j.write_at(&[0u8; 28], 0)?;
@@ -720,6 +743,11 @@ impl Pager {
                 };
                 if sync {
                     j.sync(SyncKind::Full)?;
+                }
+                // As SQLite's zeroJournalHdr: a kept journal longer than
+                // journal_size_limit is cut to it.
+                if self.journal_mode != JournalMode::Truncate && self.journal_size_limit > 0 && j.size()? > self.journal_size_limit as u64 {
+                    j.truncate(self.journal_size_limit as u64)?;
                 }
                 Ok(())
             }
@@ -744,6 +772,60 @@ impl Pager {
         self.cache.insert(pgno, p, true);
         self.maybe_spill()?;
         Ok(pgno)
+    }
+
+    /// PRAGMA cache_spill: `set` = Some((on, size)) sets the flag and, when
+    /// size != 0, the spill threshold (negative = KiB, with SQLite's
+    /// per-page overhead `PAGE_OVERHEAD`). Returns 0 when off, else the
+    /// larger of the cache size and the threshold, in pages.
+    pub fn cache_spill(&mut self, set: Option<(bool, i64)>) -> i64 {
+        let pages = |n: i64, ps: u32| -> i64 {
+            if n >= 0 {
+                n
+            } else {
+                (-1024 * n) / (i64::from(ps) + PAGE_OVERHEAD)
+            }
+        };
+        if let Some((on, size)) = set {
+            self.cache_spill = on;
+            if size != 0 {
+                self.spill_size = pages(size, self.page_size).clamp(0, i64::from(u32::MAX)) as u32;
+            }
+            return 0;
+        }
+        if !self.cache_spill {
+            return 0;
+        }
+        pages(self.cache_size, self.page_size).max(i64::from(self.spill_size))
+    }
+
+    /// PRAGMA journal_size_limit: sets it when `limit` >= -1; returns it.
+    pub fn journal_size_limit(&mut self, limit: Option<i64>) -> i64 {
+        if let Some(l) = limit {
+            if l >= -1 {
+                self.journal_size_limit = l;
+            }
+        }
+        self.journal_size_limit
+    }
+
+    /// Shrinks the database image to `n` pages (auto_vacuum). Pages past
+    /// `n` that existed when the transaction began are journaled first, so
+    /// a rollback or hot-journal recovery restores them; commit then cuts
+    /// the file.
+    pub fn truncate_image(&mut self, n: u32) -> Result<()> {
+        if self.state != PagerState::Write {
+            return Err(Error::misuse("truncate outside a write transaction"));
+        }
+        let lock_page = self.lock_page();
+        for pgno in n + 1..=self.db_size.min(self.orig_size) {
+            if pgno != lock_page && !self.journaled.contains(&pgno) {
+                self.write(pgno)?;
+            }
+        }
+        self.db_size = n.min(self.db_size);
+        self.cache.truncate(self.db_size);
+        Ok(())
     }
 
     /// Commits the write transaction (see the module diagram) and releases

@@ -83,6 +83,8 @@ impl BtCursor {
         }
         let fitted = page::insert_cell(&mut p.borrow_mut(), pgno, usable, idx, cell)?;
         if fitted {
+            drop(p);
+            bt.ptrmap_cell(pgno, idx)?;
             return Ok(false);
         }
         let mut node = page::load_node(&p.borrow(), pgno, usable)?;
@@ -193,6 +195,7 @@ impl BtCursor {
             bt.balance(&path, node, false)?;
         } else {
             drop(ip);
+            bt.ptrmap_cell(ipg, idx)?;
         }
         // Re-find the predecessor leaf (the tree may have been rebalanced)
         // and fix it if it became too empty.
@@ -219,6 +222,31 @@ impl BtCursor {
         if empty_or_underfull {
             bt.balance(&self.stack.clone(), node, false)?;
         }
+        Ok(())
+    }
+}
+
+impl BtCursor {
+    /// Appends an entry after the last one without comparing keys: bulk
+    /// loads in key order (VACUUM). The caller guarantees the order. The
+    /// cursor is left on no entry.
+    pub fn append(&mut self, bt: &mut Btree, rowid: i64, payload: &[u8]) -> Result<()> {
+        bt.require_write()?;
+        let mut cell = std::mem::take(&mut self.cell);
+        let r = bt.build_leaf_cell(self.kind, rowid, payload, &mut cell).and_then(|_| {
+            self.stack.clear();
+            self.descend_rightmost_ex(bt, self.root, false)?;
+            let (pgno, _) = *self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;
+            let (_, h) = load(bt, pgno)?;
+            if let Some(t) = self.stack.last_mut() {
+                t.1 = h.ncells;
+            }
+            self.put_cell(bt, &cell, false)
+        });
+        self.cell = cell;
+        r?;
+        bt.generation += 1;
+        self.state = State::Invalid;
         Ok(())
     }
 }

@@ -117,14 +117,22 @@ impl Btree {
         }
         let p = self.pager.write(pgno)?;
         {
+            // As SQLite: only the trunk header is written (the rest was
+            // zeroed above under secure_delete).
             let mut d = p.borrow_mut();
-            d.fill(0);
             put_u32(&mut d, 0, trunk);
             put_u32(&mut d, 4, 0);
         }
         let p1 = self.pager.write(1)?;
         put_u32(&mut p1.borrow_mut(), OFF_FREELIST_TRUNK, pgno);
         Ok(())
+    }
+
+    /// Removes cell `idx` of page `pgno` (whose bytes are `data`), zeroing
+    /// it first under secure_delete (ON or FAST), as SQLite's freeSpace.
+    pub(crate) fn drop_cell(&self, data: &mut [u8], pgno: u32, idx: usize) -> Result<()> {
+        let usable = self.pager.usable_size() as usize;
+        super::page::drop_cell(data, pgno, usable, idx, self.secure_delete != 0)
     }
 
     /// Takes a free page for the auto_vacuum mover: `want` itself if it is

@@ -5,8 +5,10 @@
 //! freelist), page headers and cell bounds, rowid order within and across
 //! pages of table trees, equal leaf depth, overflow chain lengths, the
 //! freelist count, and finally "Page N: never used" for orphans. Index key
-//! order is not checked here (it needs the index's KeyInfo). Pointer-map
-//! pages of auto_vacuum files are accounted for but not verified.
+//! order is not checked here (it needs the index's KeyInfo). In
+//! auto_vacuum files every pointer-map entry is verified against the page
+//! that refers to it ("Bad ptr map entry ..."), and the largest-root
+//! header field against the roots.
 
 use super::page::{cell_offset, parse_cell_at, parse_header};
 use super::{Btree, TreeKind};
@@ -20,6 +22,7 @@ struct Checker {
     max: usize,
     db_size: u32,
     lock_page: u32,
+    av: bool,
 }
 
 impl Checker {
@@ -54,10 +57,12 @@ pub(super) fn check(bt: &mut Btree, roots: &[(u32, TreeKind)], max_errors: usize
         max: max_errors.max(1),
         db_size,
         lock_page: bt.pager.lock_page(),
+        av: false,
     };
     if db_size == 0 {
         return Ok(Vec::new());
     }
+    ck.av = bt.read_av_flags()?.0;
     check_freelist(bt, &mut ck)?;
     mark_ptrmap_pages(bt, &mut ck)?;
     for &(root, kind) in roots {
@@ -70,8 +75,24 @@ pub(super) fn check(bt: &mut Btree, roots: &[(u32, TreeKind)], max_errors: usize
         if !ck.mark(root, "") {
             continue;
         }
+        if root > 1 {
+            check_ptrmap(bt, &mut ck, root, super::ptrmap::PTRMAP_ROOTPAGE, 0, "")?;
+        }
         let mut depth = None;
         check_tree(bt, &mut ck, root, kind, 0, &mut depth, None, None)?;
+    }
+    if ck.av {
+        let mx = roots.iter().map(|r| r.0).max().unwrap_or(0);
+        let hdr = {
+            let p = bt.pager.get(1)?;
+            let d = p.borrow();
+            get_u32(&d, 52)
+        };
+        // Only a root past the header's value is certain to be wrong: the
+        // caller's root list may leave out objects it cannot read.
+        if mx > hdr {
+            ck.err(format!("max rootpage ({mx}) disagrees with header ({hdr})"));
+        }
     }
     for p in 1..=db_size {
         if ck.full() {
@@ -82,6 +103,23 @@ pub(super) fn check(bt: &mut Btree, roots: &[(u32, TreeKind)], max_errors: usize
         }
     }
     Ok(ck.errors)
+}
+
+/// Verifies the pointer-map entry of `pgno` (auto_vacuum files only).
+fn check_ptrmap(bt: &mut Btree, ck: &mut Checker, pgno: u32, ty: u8, parent: u32, ctx: &str) -> Result<()> {
+    if !ck.av || pgno < 2 || pgno > ck.db_size {
+        return Ok(());
+    }
+    let m = bt.ptrmap_pageno(pgno);
+    if m == 0 || m >= pgno || m > ck.db_size {
+        ck.err(format!("{ctx}Failed to read ptrmap key={pgno}"));
+        return Ok(());
+    }
+    let (t, p) = bt.ptrmap_get(pgno)?;
+    if t != ty || p != parent {
+        ck.err(format!("{ctx}Bad ptr map entry key={pgno} expected=({ty},{parent}) got=({t},{p})"));
+    }
+    Ok(())
 }
 
 /// auto_vacuum files (header offset 52 non-zero) hold pointer-map pages at
@@ -125,21 +163,26 @@ fn check_freelist(bt: &mut Btree, ck: &mut Checker) -> Result<()> {
         if !ck.mark(trunk, "Freelist: ") {
             break;
         }
+        check_ptrmap(bt, ck, trunk, super::ptrmap::PTRMAP_FREEPAGE, 0, "Freelist: ")?;
         count += 1;
-        let p = bt.pager.get(trunk)?;
-        let d = p.borrow();
-        let n = get_u32(&d, 4) as usize;
+        let (n, leaves, next) = {
+            let p = bt.pager.get(trunk)?;
+            let d = p.borrow();
+            let n = get_u32(&d, 4) as usize;
+            let leaves: Vec<u32> = if n > usable / 4 - 2 { Vec::new() } else { (0..n).map(|i| get_u32(&d, 8 + 4 * i)).collect() };
+            (n, leaves, get_u32(&d, 0))
+        };
         if n > usable / 4 - 2 {
             ck.err(format!("freelist leaf count too big on page {trunk}"));
             break;
         }
-        for i in 0..n {
-            let leaf = get_u32(&d, 8 + 4 * i);
+        for leaf in leaves {
             if ck.mark(leaf, "Freelist: ") {
+                check_ptrmap(bt, ck, leaf, super::ptrmap::PTRMAP_FREEPAGE, 0, "Freelist: ")?;
                 count += 1;
             }
         }
-        trunk = get_u32(&d, 0);
+        trunk = next;
     }
     if count != expected {
         ck.err(format!("Freelist: size is {count} but should be {expected}"));
@@ -211,10 +254,15 @@ fn check_tree(
             let per = usable - 4;
             let n = (c.payload_size as usize - c.local).div_ceil(per);
             let mut ov = c.overflow;
+            let ctx = format!("On tree page {pgno} cell {i}: ");
+            let mut prev = pgno;
             for k in 0..n {
-                if !ck.mark(ov, &format!("On tree page {pgno} cell {i}: ")) {
+                if !ck.mark(ov, &ctx) {
                     break;
                 }
+                let ty = if k == 0 { super::ptrmap::PTRMAP_OVERFLOW1 } else { super::ptrmap::PTRMAP_OVERFLOW2 };
+                check_ptrmap(bt, ck, ov, ty, prev, &ctx)?;
+                prev = ov;
                 let op = bt.pager.get(ov)?;
                 let next = get_u32(&op.borrow(), 0);
                 if k + 1 < n && next == 0 {
@@ -278,9 +326,11 @@ fn check_tree(
     children.push((h.right, None));
     let mut lo = lower;
     for (i, (child, key)) in children.into_iter().enumerate() {
-        if !ck.mark(child, &format!("On tree page {pgno} cell {i}: ")) {
+        let ctx = format!("On tree page {pgno} cell {i}: ");
+        if !ck.mark(child, &ctx) {
             continue;
         }
+        check_ptrmap(bt, ck, child, super::ptrmap::PTRMAP_BTREE, pgno, &ctx)?;
         let hi = if key.is_some() { key } else { upper };
         check_tree(bt, ck, child, kind, depth + 1, leaf_depth, lo, hi)?;
         if key.is_some() {

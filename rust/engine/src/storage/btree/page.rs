@@ -361,11 +361,18 @@ pub fn insert_cell(data: &mut [u8], pgno: u32, usable: usize, idx: usize, cell: 
     Ok(true)
 }
 
-/// Removes cell `idx`, returning its space to the free list.
-pub fn drop_cell(data: &mut [u8], pgno: u32, usable: usize, idx: usize) -> Result<()> {
+/// Removes cell `idx`, returning its space to the free list; `zero`
+/// (secure_delete) overwrites its bytes with zeros first.
+pub fn drop_cell(data: &mut [u8], pgno: u32, usable: usize, idx: usize, zero: bool) -> Result<()> {
     let h = parse_header(data, pgno, usable)?;
     let off = cell_offset(data, &h, idx)?;
     let c = parse_cell_at(data, off, &h)?;
+    if zero {
+        if off + c.size > usable {
+            return Err(Error::corrupt("cell overruns page"));
+        }
+        data[off..off + c.size].fill(0);
+    }
     free_block(data, &h, off, c.size)?;
     let h = parse_header(data, pgno, usable)?;
     let p = h.cell_ptr + 2 * idx;

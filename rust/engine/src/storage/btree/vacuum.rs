@@ -181,6 +181,7 @@ impl Btree {
         let mut sc = BtCursor::new(1, TreeKind::Table, None);
         let mut buf = Vec::new();
         for (rowid, vals) in &rows {
+            buf.clear();
             record::encode(vals, &mut buf);
             sc.append(out, *rowid, &buf)?;
         }

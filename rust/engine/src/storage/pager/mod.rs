@@ -190,8 +190,8 @@ impl JournalMode {
 
 /// Bytes SQLite 3.46 (64-bit) counts per cached page on top of the page
 /// itself when it turns a negative cache size (KiB) into pages for
-/// PRAGMA cache_spill (szPage + szExtra in pcache.c).
-pub const PAGE_OVERHEAD: i64 = 0;
+/// PRAGMA cache_spill (szPage + szExtra in pcache.c; measured: 136).
+pub const PAGE_OVERHEAD: i64 = 136;
 
 fn cache_pages(cache_size: i64, page_size: u32) -> usize {
     if cache_size >= 0 {

@@ -79,7 +79,7 @@ impl BtCursor {
         if replace {
             let c = parse_cell(&p.borrow(), &h, idx)?;
             bt.free_cell_overflow(&c)?;
-            page::drop_cell(&mut p.borrow_mut(), pgno, usable, idx)?;
+            bt.drop_cell(&mut p.borrow_mut(), pgno, idx)?;
         }
         let fitted = page::insert_cell(&mut p.borrow_mut(), pgno, usable, idx, cell)?;
         if fitted {
@@ -134,7 +134,7 @@ impl BtCursor {
         let c = parse_cell(&p.borrow(), &h, idx)?;
         if h.leaf {
             bt.free_cell_overflow(&c)?;
-            page::drop_cell(&mut p.borrow_mut(), pgno, usable, idx)?;
+            bt.drop_cell(&mut p.borrow_mut(), pgno, idx)?;
             let underfull = self.stack.len() > 1 && {
                 let d = p.borrow();
                 let h2 = parse_header(&d, pgno, usable)?;
@@ -177,7 +177,7 @@ impl BtCursor {
             bt.read_payload(&d, &pc, &mut key)?;
             (d[off..end].to_vec(), key)
         };
-        page::drop_cell(&mut lp.borrow_mut(), lpg, usable, lidx)?;
+        bt.drop_cell(&mut lp.borrow_mut(), lpg, lidx)?;
         drop(lp);
         // Replace the interior cell, keeping its left child.
         let mut newcell = Vec::with_capacity(pred_cell.len() + 4);
@@ -185,7 +185,7 @@ impl BtCursor {
         newcell.extend_from_slice(&pred_cell);
         bt.free_cell_overflow(&c)?;
         let ip = bt.pager.write(ipg)?;
-        page::drop_cell(&mut ip.borrow_mut(), ipg, usable, idx)?;
+        bt.drop_cell(&mut ip.borrow_mut(), ipg, idx)?;
         let fitted = page::insert_cell(&mut ip.borrow_mut(), ipg, usable, idx, &newcell)?;
         if !fitted {
             let mut node = page::load_node(&ip.borrow(), ipg, usable)?;

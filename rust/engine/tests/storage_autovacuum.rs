@@ -180,6 +180,17 @@ fn drop_moves_last_root() {
         "INSERT INTO d VALUES (42)",
         "SELECT name, rootpage FROM sqlite_schema ORDER BY name",
         "PRAGMA page_count",
+        // An index root below its table's root (moved there by a drop):
+        // the table's drop must free the larger root first.
+        "CREATE TABLE t1(a)",
+        "CREATE TABLE t2(b)",
+        "CREATE INDEX t2i ON t2(b)",
+        "INSERT INTO t2 VALUES (1), (2)",
+        "DROP TABLE t1",
+        "SELECT name, rootpage FROM sqlite_schema ORDER BY name",
+        "DROP TABLE t2",
+        "SELECT name, rootpage FROM sqlite_schema ORDER BY name",
+        "PRAGMA page_count",
     ];
     for sql in steps {
         assert_eq!(fq(&mut f, sql), lq(&l, sql), "{sql}");

@@ -245,10 +245,13 @@ pub fn drop(b: &mut Builder<'_>, kind: DropKind, if_exists: bool, name: &Qualifi
             b.begin(true);
             b.fk_drop_table(&t)?;
             b.autoinc_drop(&t);
-            for idx in t.indexes.iter().filter(|i| !t.is_pk_tree(i)) {
-                b.op(Op::Destroy, idx.root as i32, 0, 1);
+            // Largest root first, as SQLite: in auto_vacuum files a drop
+            // moves the last root into the freed slot.
+            let mut roots: Vec<u32> = t.indexes.iter().filter(|i| !t.is_pk_tree(i)).map(|i| i.root).chain(std::iter::once(t.root)).collect();
+            roots.sort_unstable_by(|a, b| b.cmp(a));
+            for r in roots {
+                b.op(Op::Destroy, r as i32, 0, 1);
             }
-            b.op(Op::Destroy, t.root as i32, 0, 1);
             delete_schema_rows(b, 2, &t.name);
         }
         DropKind::Index => {

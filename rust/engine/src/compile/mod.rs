@@ -29,6 +29,7 @@ pub mod generated;
 pub mod instead_of;
 pub mod index_plan;
 pub mod index_write;
+pub mod integrity;
 pub mod json_call;
 pub mod loops;
 pub mod pragma_table;

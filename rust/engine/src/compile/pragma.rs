@@ -194,29 +194,7 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
                 .collect();
             b.const_rows(&["seqno", "cid", "name"], &rows);
         }
-        "integrity_check" | "quick_check" => {
-            let max = match value {
-                Some(v) => int_value(v).unwrap_or(100).max(1),
-                None => 100,
-            };
-            b.begin(false);
-            let mut roots: Vec<(u32, bool)> = vec![(1, false)];
-            let mut tables: Vec<_> = b.schema.tables.values().filter(|t| t.root > 1).cloned().collect();
-            tables.sort_by_key(|t| t.root);
-            for t in &tables {
-                roots.push((t.root, t.without_rowid));
-                for i in t.indexes.iter().filter(|i| !t.is_pk_tree(i)) {
-                    roots.push((i.root, true));
-                }
-            }
-            let r = b.reg();
-            b.emit(Op::IntegrityCk, r as i32, max as i32, 0, P4::Roots(roots), 0);
-            if lname == "integrity_check" {
-                index_consistency(b, &tables, r)?;
-            }
-            b.op(Op::ResultRow, r as i32, 1, 0);
-            b.one_column(&lname);
-        }
+        "integrity_check" | "quick_check" => super::integrity::compile(b, lname == "quick_check", value)?,
         "busy_timeout" => {
             let ms = match value {
                 Some(v) => int_value(v)?.clamp(0, i32::MAX as i64) as i32,
@@ -316,103 +294,5 @@ pub fn compile_pragma(b: &mut Builder<'_>, schema: Option<&str>, name: &str, val
         }
         other => super::pragma_table::pragma_statement(b, other, value)?,
     }
-    Ok(())
-}
-
-/// Index-vs-table consistency (integrity_check): every row has its entry in
-/// every index, and each index has as many entries as the table has rows.
-/// Problems are appended to the report in r[report] ("ok" when none), in
-/// SQLite's words.
-fn index_consistency(b: &mut Builder<'_>, tables: &[std::rc::Rc<crate::schema::Table>], report: usize) -> Result<()> {
-    let acc = b.reg();
-    b.op(Op::Null, 0, acc as i32, 0);
-    let (nl, ok) = (b.reg(), b.reg());
-    b.load_value(&Value::Text("\n".into()), nl);
-    b.load_value(&Value::Text("ok".into()), ok);
-    // Appends r[msg] to the accumulated problems.
-    let append = |b: &mut Builder<'_>, msg: usize| {
-        let first = b.op(Op::IsNull, acc as i32, 0, 0);
-        b.op(Op::Concat, acc as i32, nl as i32, acc as i32);
-        b.op(Op::Concat, acc as i32, msg as i32, acc as i32);
-        let done = b.op(Op::Goto, 0, 0, 0);
-        b.patch(first);
-        b.op(Op::Copy, msg as i32, acc as i32, 0);
-        b.patch(done);
-    };
-    for t in tables.iter().filter(|t| !t.without_rowid && !t.indexes.is_empty() && !t.indexes.iter().any(|i| i.unsupported || i.partial.is_some())) {
-        let tc = b.cursor();
-        b.op(Op::OpenRead, tc, t.root as i32, 0);
-        let cnt = b.reg();
-        b.op(Op::Integer, 0, cnt as i32, 0);
-        let ics: Vec<i32> = t
-            .indexes
-            .iter()
-            .map(|i| {
-                let c = b.cursor();
-                b.emit(Op::OpenRead, c, i.root as i32, 0, P4::KeyInfo(i.key_info.clone()), 0);
-                c
-            })
-            .collect();
-        let one = b.reg();
-        b.op(Op::Integer, 1, one as i32, 0);
-        let empty = b.op(Op::Rewind, tc, 0, 0);
-        let top = b.here();
-        b.op(Op::Add, cnt as i32, one as i32, cnt as i32);
-        let rowid = b.reg();
-        b.op(Op::Rowid, tc, rowid as i32, 0);
-        for (idx, &ic) in t.indexes.iter().zip(&ics) {
-            let n = idx.columns.len();
-            let k = b.regs(n + 1);
-            for (j, col) in idx.columns.iter().enumerate() {
-                if t.rowid_alias == Some(col.column) {
-                    b.op(Op::Copy, rowid as i32, (k + j) as i32, 0);
-                } else {
-                    b.emit_column(tc, t, col.column, k + j);
-                }
-            }
-            b.op(Op::Copy, rowid as i32, (k + n) as i32, 0);
-            let found = b.emit(Op::Found, ic, 0, k as i32, P4::Int64((n + 1) as i64), 0);
-            let (m1, m2, msg) = (b.reg(), b.reg(), b.reg());
-            b.load_value(&Value::Text("row ".into()), m1);
-            b.op(Op::Concat, m1 as i32, rowid as i32, msg as i32);
-            b.load_value(&Value::Text(format!(" missing from index {}", idx.name)), m2);
-            b.op(Op::Concat, msg as i32, m2 as i32, msg as i32);
-            append(b, msg);
-            b.patch(found);
-        }
-        b.op(Op::Next, tc, top, 0);
-        b.patch(empty);
-        for (idx, &ic) in t.indexes.iter().zip(&ics) {
-            let ci = b.reg();
-            b.op(Op::Integer, 0, ci as i32, 0);
-            let e = b.op(Op::Rewind, ic, 0, 0);
-            let top = b.here();
-            b.op(Op::Add, ci as i32, one as i32, ci as i32);
-            b.op(Op::Next, ic, top, 0);
-            b.patch(e);
-            let same = b.reg();
-            b.op(Op::Eq, ci as i32, cnt as i32, same as i32);
-            let fine = b.op(Op::If, same as i32, 0, 0);
-            let msg = b.reg();
-            b.load_value(&Value::Text(format!("wrong # of entries in index {}", idx.name)), msg);
-            append(b, msg);
-            b.patch(fine);
-        }
-    }
-    for t in tables.iter().filter(|t| t.without_rowid && t.indexes.len() > 1 && !t.indexes.iter().any(|i| i.unsupported || i.partial.is_some())) {
-        b.wr_index_consistency(t, &append);
-    }
-    // Merge with the b-tree report.
-    let none = b.op(Op::IsNull, acc as i32, 0, 0);
-    let same = b.reg();
-    b.op(Op::Eq, report as i32, ok as i32, same as i32);
-    let replace = b.op(Op::If, same as i32, 0, 0);
-    b.op(Op::Concat, report as i32, nl as i32, report as i32);
-    b.op(Op::Concat, report as i32, acc as i32, report as i32);
-    let end = b.op(Op::Goto, 0, 0, 0);
-    b.patch(replace);
-    b.op(Op::Copy, acc as i32, report as i32, 0);
-    b.patch(end);
-    b.patch(none);
     Ok(())
 }

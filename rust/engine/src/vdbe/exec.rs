@@ -1395,6 +1395,9 @@ impl Vm {
                         _ => Vec::new(),
                     };
                     let errs = bt.integrity_check(&roots, u2.max(1))?;
+                    if p3 > 0 {
+                        self.regs[u3] = Value::Integer(errs.len() as i64);
+                    }
                     self.regs[u1] = Value::Text(if errs.is_empty() { "ok".to_string() } else { errs.join("\n") });
                 }
             }

@@ -139,7 +139,7 @@ opcodes! {
     Checkpoint => "WAL checkpoint of mode P1 (0 passive, 1 full, 2 restart, 3 truncate); r[P2..P2+3] = busy, log, checkpointed.",
     WalAutockpt => "If P3 = 1 set PRAGMA wal_autocheckpoint to P1; r[P2] = its value.",
     PragmaRows => "Fill sorter c[P1] with the rows of pragma P4 for argument r[P2] (none if P2 = 0) in schema r[P3] (main if P3 = 0); P5 = 1: rows end with the hidden argument and schema columns.",
-    IntegrityCk => "r[P1] = integrity_check report (P2 max errors) over roots P4.",
+    IntegrityCk => "r[P1] = integrity_check report (P2 max errors) over roots P4; r[P3] = number of problems when P3 > 0.",
     FkCounter => "Add P2 to the FK violation counter: deferred (the connection's) if P1 or defer_foreign_keys, else the statement's.",
     FkIfZero => "Jump to P2 if the FK counter (deferred if P1, else the statement's) is zero; P3 = 1: jump if defer_foreign_keys is off, 2: if it is on.",
     Program => "Run sub-program P2 (FK actions) with r[P1..P1+P3] copied to its registers 1..=P3.",

@@ -804,6 +804,7 @@ impl Pager {
         if let Some(l) = limit {
             if l >= -1 {
                 self.journal_size_limit = l;
+                self.set_wal_size_limit(l);
             }
         }
         self.journal_size_limit

@@ -96,7 +96,8 @@ impl Pager {
         if heap && !self.lock.lock(&mut *self.file, LockLevel::Exclusive)? {
             return Err(Error::busy());
         }
-        let w = Wal::open(self.vfs.clone(), &self.walst.db_path, self.read_only, heap)?;
+        let mut w = Wal::open(self.vfs.clone(), &self.walst.db_path, self.read_only, heap)?;
+        w.size_limit = self.journal_size_limit;
         self.walst.wal = Some(w);
         self.journal_mode = JournalMode::Wal;
         self.cache.clear();
@@ -309,7 +310,8 @@ impl Pager {
         self.walst.autockpt
     }
 
-    /// PRAGMA journal_size_limit for the log (-1 = none).
+    /// PRAGMA journal_size_limit for the log (-1 = none); `open_wal` copies
+    /// the pager's setting into a log opened later.
     pub fn set_wal_size_limit(&mut self, n: i64) {
         if let Some(w) = self.walst.wal.as_mut() {
             w.size_limit = n;
